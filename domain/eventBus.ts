@@ -1,0 +1,133 @@
+// The cross-process event bus: PostgreSQL LISTEN/NOTIFY. Writers call `notify` inside the same
+// transaction as the state change, so a message is delivered if and only if the change
+// committed; every API replica holds one LISTEN connection and fans messages out to its
+// subscriptions. Messages carry identifiers and the new state only (NOTIFY payloads are capped
+// at 8000 bytes); subscribers read anything else from the database.
+import pg from 'pg';
+
+export const BUS_CHANNEL = 'enclave_events';
+
+export type BusMessage =
+  | { topic: 'clone.status'; cloneId: string; status: string; failover: boolean; at: string }
+  | { topic: 'clone.event'; cloneId: string; eventId: string; type: string; at: string }
+  | { topic: 'snapshot.status'; snapshotId: string; configurationId: string; status: string; at: string };
+
+/** Anything that can run a parameterised statement: a Prisma client or transaction. */
+export interface RawExecutor {
+  $executeRaw(query: TemplateStringsArray, ...values: unknown[]): PromiseLike<number>;
+}
+
+export async function notify(db: RawExecutor, message: BusMessage): Promise<void> {
+  await db.$executeRaw`SELECT pg_notify(${BUS_CHANNEL}, ${JSON.stringify(message)})`;
+}
+
+type Listener = (message: BusMessage) => void;
+
+export interface BusLogger {
+  warn(message: string): void;
+}
+
+export class PgEventBus {
+  private client: pg.Client | undefined;
+  private readonly listeners = new Set<Listener>();
+  /** Ends each open iterator, so close() releases consumers waiting in next(). */
+  private readonly finishers = new Set<() => void>();
+  private closed = false;
+  private reconnectDelayMs = 250;
+
+  constructor(
+    private readonly connectionString: string,
+    private readonly logger: BusLogger = console,
+  ) {}
+
+  async start(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.connectionString });
+    client.on('notification', (n) => {
+      if (n.channel !== BUS_CHANNEL || !n.payload) return;
+      let message: BusMessage;
+      try {
+        message = JSON.parse(n.payload) as BusMessage;
+      } catch {
+        this.logger.warn('event bus: ignored a malformed payload');
+        return;
+      }
+      for (const listener of this.listeners) listener(message);
+    });
+    // A dropped LISTEN connection is re-opened; messages sent while it was down are lost, which
+    // subscribers tolerate because every message only says "re-read this object".
+    client.on('error', (error) => this.logger.warn(`event bus connection error: ${error.message}`));
+    client.on('end', () => {
+      if (this.client === client) this.client = undefined;
+      if (!this.closed) this.scheduleReconnect();
+    });
+    await client.connect();
+    await client.query(`LISTEN ${BUS_CHANNEL}`);
+    this.client = client;
+    this.reconnectDelayMs = 250;
+  }
+
+  private scheduleReconnect(): void {
+    const delay = this.reconnectDelayMs;
+    this.reconnectDelayMs = Math.min(delay * 2, 10_000);
+    setTimeout(() => {
+      if (this.closed) return;
+      this.start().catch((error: Error) => {
+        this.logger.warn(`event bus reconnect failed: ${error.message}`);
+        this.scheduleReconnect();
+      });
+    }, delay).unref();
+  }
+
+  /**
+   * Messages matching `filter`, as an async iterator that ends when the consumer stops
+   * (`return()`, e.g. a closed subscription) or the bus closes.
+   */
+  subscribe<T extends BusMessage>(filter: (message: BusMessage) => message is T): AsyncIterableIterator<T>;
+  subscribe(filter: (message: BusMessage) => boolean): AsyncIterableIterator<BusMessage>;
+  subscribe(filter: (message: BusMessage) => boolean): AsyncIterableIterator<BusMessage> {
+    const queue: BusMessage[] = [];
+    let wake: ((result: IteratorResult<BusMessage>) => void) | undefined;
+    let done = false;
+    const listener: Listener = (message) => {
+      if (!filter(message)) return;
+      if (wake) {
+        const resolve = wake;
+        wake = undefined;
+        resolve({ value: message, done: false });
+      } else {
+        queue.push(message);
+      }
+    };
+    this.listeners.add(listener);
+    const finish = (): Promise<IteratorResult<BusMessage>> => {
+      done = true;
+      this.listeners.delete(listener);
+      this.finishers.delete(finish);
+      queue.length = 0;
+      wake?.({ value: undefined, done: true });
+      wake = undefined;
+      return Promise.resolve({ value: undefined, done: true });
+    };
+    this.finishers.add(finish);
+    return {
+      next: () => {
+        if (queue.length > 0) return Promise.resolve({ value: queue.shift()!, done: false });
+        if (done || this.closed) return Promise.resolve({ value: undefined, done: true });
+        return new Promise((resolve) => (wake = resolve));
+      },
+      return: finish,
+      throw: (error: unknown) => finish().then(() => Promise.reject(error)),
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const finish of [...this.finishers]) finish();
+    const client = this.client;
+    this.client = undefined;
+    await client?.end();
+  }
+}

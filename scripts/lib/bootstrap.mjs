@@ -1,0 +1,32 @@
+// First-run steps shared by `npm run dev` and `npm test`: npm packages, the pinned Go tools and
+// the generated Prisma client. Uses only Node built-ins, because it runs before node_modules exists.
+import { execFileSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+const newer = (a, b) => statSync(a).mtimeMs > statSync(b).mtimeMs;
+
+function run(command, args) {
+  execFileSync(command, args, { cwd: ROOT, stdio: 'inherit' });
+}
+
+export async function bootstrap(log = (line) => console.log(line)) {
+  const lock = join(ROOT, 'package-lock.json');
+  const installed = join(ROOT, 'node_modules', '.package-lock.json');
+  if (!existsSync(installed) || newer(lock, installed)) {
+    log('installing npm packages (npm ci)');
+    run('npm', ['ci', '--no-audit', '--no-fund']);
+  }
+  const { ensureTools } = await import('./tools.mjs');
+  const tools = ensureTools(log);
+  const schema = join(ROOT, 'prisma', 'schema.prisma');
+  const generated = join(ROOT, 'prisma', 'generated', 'client', 'client.ts');
+  if (!existsSync(generated) || newer(schema, generated)) {
+    log('generating the Prisma client');
+    run('npx', ['prisma', 'generate']);
+  }
+  return tools;
+}

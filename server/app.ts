@@ -1,0 +1,33 @@
+// The API server: one HTTP server carrying GraphQL over HTTP/SSE (Yoga) and WebSocket
+// (graphql-ws) on the same path. Stateless: any number of replicas can run side by side.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { AppServices } from './context.js';
+import { attachWebSocketServer, createGraphQLHandler, GRAPHQL_PATH } from './yoga.js';
+
+export interface ApiServer {
+  url: string;
+  wsUrl: string;
+  close(): Promise<void>;
+}
+
+export async function startApiServer(services: AppServices, listen: { host: string; port: number }): Promise<ApiServer> {
+  const yoga = createGraphQLHandler(services);
+  const httpServer = createServer(yoga);
+  const closeWs = attachWebSocketServer(httpServer, yoga);
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(listen.port, listen.host, resolve);
+  });
+  const { port } = httpServer.address() as AddressInfo;
+  const base = `${listen.host}:${port}${GRAPHQL_PATH}`;
+  return {
+    url: `http://${base}`,
+    wsUrl: `ws://${base}`,
+    close: async () => {
+      await closeWs();
+      httpServer.closeAllConnections();
+      await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,148 @@
+// Clone operations behind the GraphQL mutations: input checks, the database write and the
+// workflow request, arranged so a failure leaves nothing half-made.
+import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { AppError, conflict, notFound, validationError } from '../domain/errors.js';
+import { notify } from '../domain/eventBus.js';
+import { recordEvent } from '../domain/events.js';
+import { encryptSecret, generatePassword } from '../domain/secrets.js';
+import { checkCloneInput } from '../domain/validation.js';
+import { Prisma } from '../prisma/client.js';
+import { cloneWorkflowId } from '../workflows/ids.js';
+import type { GraphQLContext } from './context.js';
+import { decodeId } from './ids.js';
+
+export interface CreateCloneInput {
+  name: string;
+  description: string;
+  imageId: string;
+  configurationId: string;
+  networkId: string;
+  cpu: number;
+  ramGb: number;
+}
+
+/** The Windows account the guest customization sets the generated password on. */
+export const RDP_USERNAME = 'Administrator';
+
+export async function createClone(ctx: GraphQLContext, input: CreateCloneInput): Promise<{ id: string }> {
+  const { prisma, temporal, settings } = ctx;
+  const problems = checkCloneInput(input);
+  const ids = { imageId: '', configurationId: '', networkId: '' };
+  const refs = [
+    ['imageId', 'VmImage'],
+    ['configurationId', 'Configuration'],
+    ['networkId', 'Network'],
+  ] as const;
+  for (const [field, typename] of refs) {
+    try {
+      ids[field] = decodeId(input[field], typename, `input.${field}`);
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      problems.add(`input.${field}`, error.message);
+    }
+  }
+  if (!problems.empty) throw validationError(problems.list);
+
+  const name = input.name.trim();
+  const [image, configuration, network, sameName] = await Promise.all([
+    prisma.vmImage.findFirst({ where: { id: ids.imageId, removedAt: null }, select: { id: true } }),
+    prisma.configuration.findUnique({ where: { id: ids.configurationId }, select: { id: true } }),
+    prisma.network.findFirst({ where: { id: ids.networkId, removedAt: null }, select: { id: true } }),
+    prisma.clone.findUnique({ where: { name }, select: { id: true } }),
+  ]);
+  if (!image) throw notFound('image', 'input.imageId');
+  if (!configuration) throw notFound('configuration', 'input.configurationId');
+  if (!network) throw notFound('network', 'input.networkId');
+  if (sameName) throw conflict(`a clone named "${name}" already exists`, 'input.name');
+
+  const actor = { kind: 'USER' as const, userId: ctx.user!.id };
+  let clone: { id: string; createdAt: Date };
+  try {
+    clone = await prisma.$transaction(async (tx) => {
+      const created = await tx.clone.create({
+        data: {
+          name,
+          description: input.description,
+          imageId: ids.imageId,
+          configurationId: ids.configurationId,
+          networkId: ids.networkId,
+          cpu: input.cpu,
+          ramGb: input.ramGb,
+          status: 'PROVISIONING',
+          progressPhase: 'queued',
+          rdpUsername: RDP_USERNAME,
+          rdpPasswordEnc: encryptSecret(generatePassword(), settings.secretKey),
+          createdById: actor.userId,
+        },
+        select: { id: true, createdAt: true },
+      });
+      await recordEvent(tx, {
+        actor,
+        subjectType: 'Clone',
+        subjectId: created.id,
+        cloneId: created.id,
+        type: 'clone.created',
+        data: { name, cpu: input.cpu, ramGb: input.ramGb },
+      });
+      await notify(tx, {
+        topic: 'clone.status',
+        cloneId: created.id,
+        status: 'PROVISIONING',
+        failover: false,
+        at: created.createdAt.toISOString(),
+      });
+      return created;
+    });
+  } catch (error) {
+    // Two concurrent creates with one name: the unique index decides, the loser gets CONFLICT.
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+      throw conflict(`a clone named "${name}" already exists`, 'input.name');
+    }
+    throw error;
+  }
+
+  try {
+    await temporal.workflow.start('cloneWorkflow', {
+      workflowId: cloneWorkflowId(clone.id),
+      taskQueue: settings.temporal.taskQueue,
+      args: [{ cloneId: clone.id }],
+      memo: { cloneId: clone.id, name },
+    });
+  } catch (error) {
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) {
+      // Nothing was provisioned: remove the rows so the failed request leaves no trace but its log.
+      await prisma.$transaction([
+        prisma.event.deleteMany({ where: { cloneId: clone.id } }),
+        prisma.clone.delete({ where: { id: clone.id } }),
+      ]);
+      throw new AppError('UNAVAILABLE', 'the workflow service did not accept the clone; nothing was created');
+    }
+  }
+  return clone;
+}
+
+/** Asks the clone's workflow to tear it down; the workflow validates and answers at once. */
+export async function deleteClone(ctx: GraphQLContext, cloneGlobalId: string): Promise<{ id: string }> {
+  const id = decodeId(cloneGlobalId, 'Clone', 'cloneId');
+  const clone = await ctx.prisma.clone.findUnique({ where: { id }, select: { id: true, status: true } });
+  if (!clone) throw notFound('clone', 'cloneId');
+  if (clone.status === 'DELETED' || clone.status === 'DELETING') {
+    return clone;
+  }
+  try {
+    await ctx.temporal.workflow.getHandle(cloneWorkflowId(id)).executeUpdate('deleteClone');
+  } catch (error) {
+    if (error instanceof WorkflowUpdateFailedError) {
+      throw new AppError('INVALID_STATE', error.cause?.message ?? error.message);
+    }
+    throw error;
+  }
+  await recordEvent(ctx.prisma, {
+    actor: { kind: 'USER', userId: ctx.user!.id },
+    subjectType: 'Clone',
+    subjectId: id,
+    cloneId: id,
+    type: 'clone.delete_requested',
+  });
+  return clone;
+}

@@ -1,0 +1,61 @@
+// What clones are built from and placed on: applications, their images, and networks.
+import { builder } from '../builder.js';
+
+builder.prismaNode('Application', {
+  id: { field: 'id' },
+  authScopes: { authenticated: true },
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    description: t.exposeString('description'),
+    images: t.relation('images', { query: { where: { removedAt: null }, orderBy: { name: 'asc' } } }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+  }),
+});
+
+builder.prismaNode('VmImage', {
+  id: { field: 'id' },
+  description: 'An application image: a vSphere VM template for one application.',
+  authScopes: { authenticated: true },
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    vsphereRef: t.exposeString('vsphereRef'),
+    guestOs: t.exposeString('guestOs'),
+    defaultCpu: t.exposeInt('defaultCpu'),
+    defaultRamGb: t.exposeInt('defaultRamGb'),
+    application: t.relation('application'),
+    removedAt: t.expose('removedAt', { type: 'DateTime', nullable: true }),
+  }),
+});
+
+export const NetworkKind = builder.enumType('NetworkKind', { values: ['STANDARD', 'DISTRIBUTED'] as const });
+
+builder.prismaNode('Network', {
+  id: { field: 'id' },
+  authScopes: { authenticated: true },
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    vsphereRef: t.exposeString('vsphereRef'),
+    kind: t.expose('kind', { type: NetworkKind }),
+    removedAt: t.expose('removedAt', { type: 'DateTime', nullable: true }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  applications: t.prismaField({
+    type: ['Application'],
+    authScopes: { authenticated: true },
+    resolve: (query, _root, _args, { prisma }) => prisma.application.findMany({ ...query, orderBy: { name: 'asc' } }),
+  }),
+  vmImages: t.prismaField({
+    type: ['VmImage'],
+    authScopes: { authenticated: true },
+    resolve: (query, _root, _args, { prisma }) =>
+      prisma.vmImage.findMany({ ...query, where: { removedAt: null }, orderBy: { name: 'asc' } }),
+  }),
+  networks: t.prismaField({
+    type: ['Network'],
+    authScopes: { authenticated: true },
+    resolve: (query, _root, _args, { prisma }) =>
+      prisma.network.findMany({ ...query, where: { removedAt: null }, orderBy: { name: 'asc' } }),
+  }),
+}));

@@ -1,0 +1,163 @@
+// Clones: the failover enclaves. Type, queries, mutations and status subscription.
+import { CLONE_STATUSES } from '../../domain/cloneStatus.js';
+import type { BusMessage } from '../../domain/eventBus.js';
+import type { Prisma } from '../../prisma/client.js';
+import { builder } from '../builder.js';
+import { createClone, deleteClone } from '../clones.js';
+import { decodeId } from '../ids.js';
+import { MachineNode } from './machine.js';
+
+export const CloneStatus = builder.enumType('CloneStatus', { values: CLONE_STATUSES });
+
+export const CloneNode = builder.prismaNode('Clone', {
+  id: { field: 'id' },
+  description: 'A failover enclave: a warm standby VM of a primary machine.',
+  authScopes: { authenticated: true },
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    description: t.exposeString('description'),
+    status: t.expose('status', { type: CloneStatus }),
+    statusReason: t.exposeString('statusReason', {
+      nullable: true,
+      description: 'Why the clone is FAILED or CRASHED.',
+    }),
+    failover: t.exposeBoolean('failover', { description: 'Operations run on this clone instead of the primary.' }),
+    progressPhase: t.exposeString('progressPhase', { nullable: true }),
+    progressPercent: t.exposeInt('progressPercent'),
+    cpu: t.exposeInt('cpu'),
+    ramGb: t.exposeInt('ramGb'),
+    image: t.relation('image'),
+    configuration: t.relation('configuration'),
+    network: t.relation('network'),
+    machine: t.relation('machine', { nullable: true, description: 'The clone VM, once it exists.' }),
+    primaryMachine: t.field({
+      type: MachineNode,
+      description: "The configuration's primary machine.",
+      select: (_args, _ctx, nestedSelection) => ({
+        configuration: { select: { primaryMachine: nestedSelection(true) } },
+      }),
+      resolve: (clone) => clone.configuration.primaryMachine,
+    }),
+    createdBy: t.relation('createdBy'),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    deletedAt: t.expose('deletedAt', { type: 'DateTime', nullable: true }),
+  }),
+});
+
+const CloneFilter = builder.inputType('CloneFilter', {
+  fields: (t) => ({
+    name: t.string({ description: 'Name contains this, case-insensitive.' }),
+    status: t.field({ type: [CloneStatus], description: 'Any of these statuses.' }),
+    failover: t.boolean(),
+    includeDeleted: t.boolean({ description: 'Also list DELETED clones (default false).' }),
+  }),
+});
+
+type CloneFilterShape = typeof CloneFilter.$inferInput;
+
+function cloneWhere(filter: CloneFilterShape | null | undefined): Prisma.CloneWhereInput {
+  const where: Prisma.CloneWhereInput = {};
+  if (!filter?.includeDeleted) where.deletedAt = null;
+  if (filter?.name) where.name = { contains: filter.name, mode: 'insensitive' };
+  if (filter?.status?.length) where.status = { in: filter.status };
+  if (filter?.failover !== null && filter?.failover !== undefined) where.failover = filter.failover;
+  return where;
+}
+
+builder.queryFields((t) => ({
+  clone: t.prismaField({
+    type: 'Clone',
+    nullable: true,
+    authScopes: { authenticated: true },
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (query, _root, args, { prisma }) =>
+      prisma.clone.findUnique({ ...query, where: { id: decodeId(String(args.id), 'Clone', 'id') } }),
+  }),
+  clones: t.prismaConnection(
+    {
+      type: 'Clone',
+      cursor: 'id',
+      authScopes: { authenticated: true },
+      args: { filter: t.arg({ type: CloneFilter }) },
+      totalCount: (_connection, args, { prisma }) => prisma.clone.count({ where: cloneWhere(args.filter) }),
+      resolve: (query, _root, args, { prisma }) =>
+        prisma.clone.findMany({ ...query, where: cloneWhere(args.filter), orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),
+    },
+    {},
+    {},
+  ),
+}));
+
+const CreateCloneInput = builder.inputType('CreateCloneInput', {
+  fields: (t) => ({
+    name: t.string({ required: true, description: '5–64 characters, unique.' }),
+    description: t.string({ required: true, description: '1–128 characters.' }),
+    imageId: t.id({ required: true, description: 'A VmImage.' }),
+    configurationId: t.id({ required: true, description: "A Configuration; its primary is the clone's primary." }),
+    networkId: t.id({ required: true, description: 'A Network.' }),
+    cpu: t.int({ required: true, description: 'CPU cores, at least 1.' }),
+    ramGb: t.int({ required: true, description: 'RAM in GB, at least 1.' }),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  createClone: t.prismaField({
+    type: 'Clone',
+    description: 'Creates the clone as PROVISIONING and starts its workflow; progress follows by subscription.',
+    authScopes: { admin: true },
+    args: { input: t.arg({ type: CreateCloneInput, required: true }) },
+    resolve: async (query, _root, { input }, ctx) => {
+      const { id } = await createClone(ctx, {
+        ...input,
+        imageId: String(input.imageId),
+        configurationId: String(input.configurationId),
+        networkId: String(input.networkId),
+      });
+      return ctx.prisma.clone.findUniqueOrThrow({ ...query, where: { id } });
+    },
+  }),
+  deleteClone: t.prismaField({
+    type: 'Clone',
+    description: 'Tears the clone VM down and keeps the record and its history. Irreversible for the VM.',
+    authScopes: { admin: true },
+    args: { cloneId: t.arg.id({ required: true }) },
+    resolve: async (query, _root, { cloneId }, ctx) => {
+      const { id } = await deleteClone(ctx, String(cloneId));
+      return ctx.prisma.clone.findUniqueOrThrow({ ...query, where: { id } });
+    },
+  }),
+}));
+
+type StatusMessage = Extract<BusMessage, { topic: 'clone.status' }>;
+
+const CloneStatusChange = builder.objectRef<StatusMessage>('CloneStatusChange').implement({
+  description: 'One status transition of a clone.',
+  fields: (t) => ({
+    status: t.field({ type: CloneStatus, resolve: (m) => m.status as (typeof CLONE_STATUSES)[number] }),
+    failover: t.exposeBoolean('failover'),
+    at: t.field({ type: 'DateTime', resolve: (m) => new Date(m.at) }),
+    clone: t.prismaField({
+      type: 'Clone',
+      nullable: true,
+      description: 'The clone as it is now (null if it no longer exists).',
+      resolve: (query, m, _args, { prisma }) => prisma.clone.findUnique({ ...query, where: { id: m.cloneId } }),
+    }),
+  }),
+});
+
+builder.subscriptionField('cloneStatusChanged', (t) =>
+  t.field({
+    type: CloneStatusChange,
+    description: 'Every status transition of one clone, or of all clones when cloneId is omitted.',
+    authScopes: { authenticated: true },
+    args: { cloneId: t.arg.id() },
+    subscribe: (_root, args, { bus }) => {
+      const cloneId = args.cloneId ? decodeId(String(args.cloneId), 'Clone', 'cloneId') : null;
+      return bus.subscribe(
+        (m): m is StatusMessage => m.topic === 'clone.status' && (cloneId === null || m.cloneId === cloneId),
+      );
+    },
+    resolve: (message) => message,
+  }),
+);

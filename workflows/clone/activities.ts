@@ -1,0 +1,218 @@
+// Activities of the per-clone workflow. Each is idempotent: it first looks at what already
+// exists (the clone's Machine row, a VM with the clone's VM name) so a retry after a crash
+// continues instead of repeating. vSphere waits heartbeat their progress.
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import { assertTransition, InvalidTransitionError, type CloneStatusName } from '../../domain/cloneStatus.js';
+import { notify } from '../../domain/eventBus.js';
+import { recordEvent, SYSTEM } from '../../domain/events.js';
+import { cloneHostname, cloneVmName } from '../../domain/naming.js';
+import { decryptSecret } from '../../domain/secrets.js';
+import type { PrismaClient } from '../../prisma/client.js';
+import { type VSphereClient } from '../vsphere/index.js';
+import { asActivityFailure, heartbeatProgress } from '../activityErrors.js';
+
+export interface CloneActivityDeps {
+  prisma: PrismaClient;
+  vsphere: VSphereClient;
+  secretKey: string;
+  guestWaitTimeoutMs: number;
+}
+
+export interface CloneUpdate {
+  status?: CloneStatusName;
+  reason?: string;
+  phase?: string;
+  percent?: number;
+}
+
+export function createCloneActivities({ prisma, vsphere, secretKey, guestWaitTimeoutMs }: CloneActivityDeps) {
+  async function loadClone(cloneId: string) {
+    const clone = await prisma.clone.findUnique({
+      where: { id: cloneId },
+      include: { image: true, network: true, machine: true },
+    });
+    if (!clone) throw ApplicationFailure.nonRetryable(`clone ${cloneId} does not exist`, 'NotFound');
+    return clone;
+  }
+
+  /** The clone's VM reference, or undefined when it has none (never made, or destroyed). */
+  async function cloneVmRef(cloneId: string): Promise<string | undefined> {
+    const clone = await loadClone(cloneId);
+    if (clone.machine?.vsphereRef && !clone.machine.removedAt) return clone.machine.vsphereRef;
+    // A crash between vSphere's clone task and our write leaves the VM unrecorded: find it by name.
+    return (await vsphere.findVmByName(cloneVmName(clone)))?.ref;
+  }
+
+  return {
+    /** Writes status and/or progress, with its Event rows and bus messages, in one transaction. */
+    async updateClone(cloneId: string, change: CloneUpdate): Promise<void> {
+      await prisma.$transaction(async (tx) => {
+        const clone = await tx.clone.findUnique({ where: { id: cloneId }, select: { status: true, failover: true } });
+        if (!clone) throw ApplicationFailure.nonRetryable(`clone ${cloneId} does not exist`, 'NotFound');
+        const statusChanged = change.status !== undefined && change.status !== clone.status;
+        if (statusChanged) {
+          try {
+            assertTransition(clone.status, change.status!);
+          } catch (error) {
+            if (error instanceof InvalidTransitionError) throw ApplicationFailure.nonRetryable(error.message, 'InvalidTransition');
+            throw error;
+          }
+        }
+        const updated = await tx.clone.update({
+          where: { id: cloneId },
+          data: {
+            ...(statusChanged ? { status: change.status, statusReason: change.reason ?? null } : {}),
+            // Soft delete: the record and its history stay; lists hide it by default.
+            ...(statusChanged && change.status === 'DELETED' ? { deletedAt: new Date() } : {}),
+            ...(change.phase !== undefined ? { progressPhase: change.phase } : {}),
+            ...(change.percent !== undefined ? { progressPercent: change.percent } : {}),
+          },
+          select: { status: true, failover: true, updatedAt: true },
+        });
+        if (statusChanged) {
+          await recordEvent(tx, {
+            actor: SYSTEM,
+            subjectType: 'Clone',
+            subjectId: cloneId,
+            cloneId,
+            type: 'clone.status_changed',
+            data: { from: clone.status, to: updated.status, ...(change.reason ? { reason: change.reason } : {}) },
+          });
+          await notify(tx, {
+            topic: 'clone.status',
+            cloneId,
+            status: updated.status,
+            failover: updated.failover,
+            at: updated.updatedAt.toISOString(),
+          });
+        }
+        if (change.phase !== undefined) {
+          await recordEvent(tx, {
+            actor: SYSTEM,
+            subjectType: 'Clone',
+            subjectId: cloneId,
+            cloneId,
+            type: 'clone.progress',
+            data: { phase: change.phase, percent: change.percent ?? null },
+          });
+        }
+      });
+    },
+
+    /** Clones the image's template with the clone's hardware, network and guest customization. */
+    async cloneVmFromImage(cloneId: string): Promise<{ vmRef: string }> {
+      const clone = await loadClone(cloneId);
+      if (clone.machine?.vsphereRef && !clone.machine.removedAt) return { vmRef: clone.machine.vsphereRef };
+      const vm = await vsphere
+        .cloneVm({
+          sourceRef: clone.image.vsphereRef,
+          name: cloneVmName(clone),
+          cpu: clone.cpu,
+          memoryMb: clone.ramGb * 1024,
+          networkRef: clone.network.vsphereRef,
+          customization: {
+            hostname: cloneHostname(clone),
+            windowsAdminPassword: decryptSecret(clone.rdpPasswordEnc, secretKey),
+          },
+          onProgress: heartbeatProgress,
+        })
+        .catch(asActivityFailure);
+      await prisma.$transaction(async (tx) => {
+        const fields = {
+          kind: 'CLONE' as const,
+          name: vm.name,
+          instanceUuid: vm.instanceUuid ?? null,
+          cpu: clone.cpu,
+          ramGb: clone.ramGb,
+          powerState: 'POWERED_OFF' as const,
+          removedAt: null,
+        };
+        const machine = await tx.machine.upsert({
+          where: { vsphereRef: vm.ref },
+          create: { ...fields, vsphereRef: vm.ref },
+          update: fields,
+        });
+        await tx.clone.update({ where: { id: cloneId }, data: { machineId: machine.id } });
+        await recordEvent(tx, {
+          actor: SYSTEM,
+          subjectType: 'Clone',
+          subjectId: cloneId,
+          cloneId,
+          type: 'clone.vm_created',
+          data: { vmRef: vm.ref, vmName: vm.name },
+        });
+      });
+      return { vmRef: vm.ref };
+    },
+
+    async powerOnCloneVm(cloneId: string): Promise<void> {
+      const ref = await cloneVmRef(cloneId);
+      if (!ref) throw ApplicationFailure.nonRetryable(`clone ${cloneId} has no VM to power on`, 'NotFound');
+      const vm = await vsphere.getVm(ref).catch(asActivityFailure);
+      if (vm.powerState !== 'poweredOn') await vsphere.powerOn(ref).catch(asActivityFailure);
+      await prisma.machine.update({ where: { vsphereRef: ref }, data: { powerState: 'POWERED_ON' } });
+    },
+
+    /**
+     * Waits until the guest reports an IP address. The deadline is fixed at the first attempt
+     * and carried in the heartbeat details, so a retry does not restart the clock.
+     */
+    async waitForCloneGuest(cloneId: string): Promise<{ ip: string }> {
+      const context = Context.current();
+      const previous = context.info.heartbeatDetails as { deadline?: number } | undefined;
+      const deadline = previous?.deadline ?? Date.now() + guestWaitTimeoutMs;
+      const ref = await cloneVmRef(cloneId);
+      if (!ref) throw ApplicationFailure.nonRetryable(`clone ${cloneId} has no VM`, 'NotFound');
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) throw guestTimeout(guestWaitTimeoutMs);
+      const ip = await vsphere
+        .waitForGuestIp(ref, {
+          timeoutMs: remaining,
+          onProgress: () => context.heartbeat({ deadline }),
+          signal: context.cancellationSignal,
+        })
+        .catch((error: unknown) => {
+          if (error instanceof Error && error.name === 'TimeoutError') throw guestTimeout(guestWaitTimeoutMs);
+          return asActivityFailure(error);
+        });
+      const now = new Date();
+      await prisma.machine.update({
+        where: { vsphereRef: ref },
+        data: { guestIp: ip, online: true, lastOnlineAt: now, powerState: 'POWERED_ON' },
+      });
+      return { ip };
+    },
+
+    /** Powers off and destroys the clone VM; done when there is none. */
+    async destroyCloneVm(cloneId: string): Promise<void> {
+      const ref = await cloneVmRef(cloneId);
+      if (ref) await vsphere.destroyVm(ref, { onProgress: heartbeatProgress }).catch(asActivityFailure);
+      const clone = await loadClone(cloneId);
+      if (clone.machine && !clone.machine.removedAt) {
+        await prisma.$transaction(async (tx) => {
+          await tx.machine.update({
+            where: { id: clone.machine!.id },
+            data: { removedAt: new Date(), powerState: 'POWERED_OFF', online: false, guestIp: null },
+          });
+          await recordEvent(tx, {
+            actor: SYSTEM,
+            subjectType: 'Clone',
+            subjectId: cloneId,
+            cloneId,
+            type: 'clone.vm_destroyed',
+            data: { vmRef: clone.machine!.vsphereRef },
+          });
+        });
+      }
+    },
+  };
+}
+
+function guestTimeout(timeoutMs: number) {
+  return ApplicationFailure.nonRetryable(
+    `the guest did not report an IP address within ${Math.round(timeoutMs / 1000)} s`,
+    'GuestTimeout',
+  );
+}
+
+export type CloneActivities = ReturnType<typeof createCloneActivities>;

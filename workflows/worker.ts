@@ -1,0 +1,70 @@
+// The Temporal worker: runs the workflows and the activities that drive vSphere and PostgreSQL.
+// Stateless apart from its vSphere session, so any number of them can share the task queue.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { loadSettings, type Settings } from '../domain/config.js';
+import { createPrisma, type PrismaClient } from '../prisma/client.js';
+import { createCloneActivities } from './clone/activities.js';
+import { VSphereClient } from './vsphere/index.js';
+
+export const WORKFLOWS_PATH = fileURLToPath(new URL('./workflows.ts', import.meta.url));
+
+export function createVSphereClient(settings: Settings['vsphere']): VSphereClient {
+  return new VSphereClient({
+    url: settings.url,
+    username: settings.username,
+    password: settings.password,
+    tls: {
+      insecure: settings.insecure,
+      ...(settings.thumbprintSha256 ? { thumbprintSha256: settings.thumbprintSha256 } : {}),
+      ...(settings.caPemPath ? { caPem: readFileSync(settings.caPemPath, 'utf8') } : {}),
+    },
+  });
+}
+
+export interface WorkerDeps {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  prisma: PrismaClient;
+  vsphere: VSphereClient;
+  secretKey: string;
+  guestWaitTimeoutMs: number;
+}
+
+export function createWorker(deps: WorkerDeps): Promise<Worker> {
+  return Worker.create({
+    connection: deps.connection,
+    namespace: deps.namespace,
+    taskQueue: deps.taskQueue,
+    workflowsPath: WORKFLOWS_PATH,
+    activities: createCloneActivities(deps),
+  });
+}
+
+async function main(): Promise<void> {
+  const settings = loadSettings();
+  const prisma = createPrisma(settings.databaseUrl);
+  const vsphere = createVSphereClient(settings.vsphere);
+  const connection = await NativeConnection.connect({ address: settings.temporal.address });
+  const worker = await createWorker({
+    connection,
+    namespace: settings.temporal.namespace,
+    taskQueue: settings.temporal.taskQueue,
+    prisma,
+    vsphere,
+    secretKey: settings.secretKey,
+    guestWaitTimeoutMs: settings.guestWaitTimeoutMs,
+  });
+  // Worker.run installs SIGINT/SIGTERM handlers that drain in-flight tasks before resolving.
+  await worker.run();
+  await Promise.allSettled([vsphere.logout(), prisma.$disconnect(), connection.close()]);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  main().catch((error: unknown) => {
+    console.error('worker failed:', error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}
