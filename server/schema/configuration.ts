@@ -15,3 +15,14 @@ builder.prismaNode('Configuration', {
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
   }),
 });
+
+builder.queryField('configurations', (t) =>
+  t.prismaConnection({
+    type: 'Configuration',
+    cursor: 'id',
+    authScopes: { authenticated: true },
+    totalCount: (_connection, _args, { prisma }) => prisma.configuration.count(),
+    resolve: (query, _root, _args, { prisma }) =>
+      prisma.configuration.findMany({ ...query, orderBy: [{ name: 'asc' }, { id: 'asc' }] }),
+  }),
+);

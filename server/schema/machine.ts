@@ -22,3 +22,20 @@ export const MachineNode = builder.prismaNode('Machine', {
     removedAt: t.expose('removedAt', { type: 'DateTime', nullable: true }),
   }),
 });
+
+builder.queryField('machines', (t) =>
+  t.prismaConnection({
+    type: 'Machine',
+    cursor: 'id',
+    authScopes: { authenticated: true },
+    args: { kind: t.arg({ type: MachineKind }) },
+    totalCount: (_connection, args, { prisma }) =>
+      prisma.machine.count({ where: { removedAt: null, ...(args.kind ? { kind: args.kind } : {}) } }),
+    resolve: (query, _root, args, { prisma }) =>
+      prisma.machine.findMany({
+        ...query,
+        where: { removedAt: null, ...(args.kind ? { kind: args.kind } : {}) },
+        orderBy: [{ name: 'asc' }, { id: 'asc' }],
+      }),
+  }),
+);

@@ -1,0 +1,149 @@
+// The whole local stack, started by `npm run dev` (after scripts/dev.mjs installed what was
+// missing): PostgreSQL database + migrations, Temporal dev server with its UI, vcsim, demo data,
+// the worker, the API, and the lab guest simulator. Ctrl-C stops everything; state persists in
+// .enclave/ (Temporal's database, the secret key, the demo passwords) and in PostgreSQL.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createConnection } from 'node:net';
+import { join } from 'node:path';
+import { DEFAULT_DATABASE_URL } from '../domain/config.js';
+import { generatePassword } from '../domain/secrets.js';
+import { createPrisma } from '../prisma/client.js';
+import { seedDemo, type DemoUser } from '../prisma/seed.js';
+import { VSphereClient } from '../workflows/vsphere/index.js';
+import { startVcsim } from '../workflows/vsphere/testing/vcsim.js';
+import { startGuestSimulator } from './lab/guestSimulator.js';
+import { ROOT } from './lib/bootstrap.mjs';
+import { createDatabase, migrateDeploy } from './lib/db.mjs';
+import { Supervisor } from './lib/processes.js';
+import { ensureTool } from './lib/tools.mjs';
+
+const STATE_DIR = join(ROOT, '.enclave');
+const PORTS = {
+  api: Number(process.env.PORT ?? 4000),
+  temporal: Number(process.env.TEMPORAL_PORT ?? 7233),
+  temporalUi: Number(process.env.TEMPORAL_UI_PORT ?? 8233),
+  vcsim: Number(process.env.VCSIM_PORT ?? 8989),
+};
+
+interface DevState {
+  secretKey: string;
+  users: DemoUser[];
+}
+
+/** Secrets of this checkout's dev stack, made once and kept outside Git in .enclave/. */
+function loadDevState(): DevState {
+  mkdirSync(STATE_DIR, { recursive: true, mode: 0o700 });
+  const path = join(STATE_DIR, 'dev-state.json');
+  if (existsSync(path)) return JSON.parse(readFileSync(path, 'utf8')) as DevState;
+  const state: DevState = {
+    secretKey: randomBytes(32).toString('base64'),
+    users: [
+      { username: 'admin', name: 'Ada Admin', role: 'GLOBAL_ADMIN', password: generatePassword(16) },
+      { username: 'operator', name: 'Otto Operator', role: 'MACHINE_ADMIN', password: generatePassword(16) },
+      { username: 'developer', name: 'Dana Developer', role: 'DEVELOPER', password: generatePassword(16) },
+    ],
+  };
+  writeFileSync(path, JSON.stringify(state, null, 2), { mode: 0o600 });
+  return state;
+}
+
+async function waitForPort(port: number, what: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = createConnection({ host: '127.0.0.1', port }, () => {
+        socket.end();
+        resolve(true);
+      });
+      socket.on('error', () => resolve(false));
+    });
+    if (open) return;
+    if (Date.now() > deadline) throw new Error(`${what} did not open port ${port} within ${timeoutMs / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+const supervisor = new Supervisor((name, code) => {
+  console.error(`${name} exited unexpectedly (code ${code}); stopping the stack`);
+  void shutdown(1);
+});
+/** In-process parts (vcsim, guest simulator), stopped in reverse order before the children. */
+const cleanups: Array<() => Promise<unknown>> = [];
+let stopping = false;
+
+async function shutdown(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  console.log('\nstopping the stack…');
+  for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+  await supervisor.stopAll();
+  process.exit(code);
+}
+
+async function main(): Promise<void> {
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+  const state = loadDevState();
+  const databaseUrl = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
+
+  console.log('database: creating (if needed) and migrating');
+  await createDatabase(databaseUrl);
+  await migrateDeploy(databaseUrl);
+
+  supervisor.start('temporal', ensureTool('temporal'), [
+    'server', 'start-dev',
+    '--ip', '127.0.0.1',
+    '--port', String(PORTS.temporal),
+    '--ui-port', String(PORTS.temporalUi),
+    '--db-filename', join(STATE_DIR, 'temporal.db'),
+    '--log-level', 'warn',
+  ]);
+
+  const vcsim = await startVcsim({ port: PORTS.vcsim });
+  cleanups.push(() => vcsim.stop());
+  const vsphere = new VSphereClient({
+    url: vcsim.url,
+    username: vcsim.username,
+    password: vcsim.password,
+    tls: { thumbprintSha256: vcsim.thumbprintSha256 },
+  });
+
+  console.log('seeding demo data');
+  const prisma = createPrisma(databaseUrl);
+  await seedDemo(prisma, vsphere, { users: state.users });
+  await prisma.$disconnect();
+
+  const guests = startGuestSimulator(vsphere, { onError: (error) => console.warn('[guests]', String(error)) });
+  cleanups.push(() => guests.stop());
+
+  await waitForPort(PORTS.temporal, 'Temporal');
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    TEMPORAL_ADDRESS: `127.0.0.1:${PORTS.temporal}`,
+    VSPHERE_URL: vcsim.url,
+    VSPHERE_USERNAME: vcsim.username,
+    VSPHERE_PASSWORD: vcsim.password,
+    VSPHERE_THUMBPRINT: vcsim.thumbprintSha256,
+    ENCLAVE_SECRET_KEY: state.secretKey,
+    PORT: String(PORTS.api),
+  };
+  supervisor.start('worker', 'npx', ['tsx', 'workflows/worker.ts'], env);
+  supervisor.start('api', 'npx', ['tsx', 'server/main.ts'], env);
+  await waitForPort(PORTS.api, 'the API');
+
+  console.log(`
+Enclave is running.
+  GraphQL API + GraphiQL  http://127.0.0.1:${PORTS.api}/graphql
+  Temporal UI             http://127.0.0.1:${PORTS.temporalUi}
+  vSphere (vcsim) SDK     ${vcsim.url}
+Demo logins (generated for this checkout, kept in .enclave/dev-state.json):
+${state.users.map((u) => `  ${u.username.padEnd(10)} ${u.password.padEnd(18)} ${u.role}`).join('\n')}
+Press Ctrl-C to stop.`);
+}
+
+main().catch((error: unknown) => {
+  console.error('dev stack failed:', error instanceof Error ? error.message : error);
+  void shutdown(1);
+});

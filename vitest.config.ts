@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts', 'workflows/**/*.test.ts', 'server/**/*.test.ts'],
+    pool: 'forks',
+    testTimeout: 120000,
+    hookTimeout: 120000,
+    globalSetup: ['test/support/global-setup.ts'],
+    // Two cores: integration files each run vcsim and a Temporal worker; two at once is plenty.
+    maxWorkers: 2,
+  },
+});
