@@ -22,7 +22,7 @@ export function startGuestSimulator(
   async function tick(): Promise<void> {
     const now = Date.now();
     for (const vm of await vsphere.listVms()) {
-      if (vm.template || vm.powerState !== 'poweredOn') {
+      if (vm.isTemplate || vm.powerState !== 'poweredOn') {
         poweredOnSince.delete(vm.ref);
         continue;
       }

@@ -31,17 +31,27 @@ export async function loginAs(url: string, username: string, password: string): 
   return result.data.login.token;
 }
 
+const connections = new WeakMap<WsClient, Promise<void>>();
+
 export function wsClient(wsUrl: string, token?: string): WsClient {
-  return createClient({
+  let connected!: () => void;
+  const ready = new Promise<void>((resolve) => (connected = resolve));
+  const client = createClient({
     url: wsUrl,
     webSocketImpl: WebSocket,
     connectionParams: token ? { authorization: `Bearer ${token}` } : {},
     lazy: false,
     retryAttempts: 0,
+    on: { connected: () => connected() },
   });
+  connections.set(client, ready);
+  return client;
 }
 
-/** Collects the messages of one subscription until `until` says stop or the timeout passes. */
+/**
+ * Collects the messages of one subscription until `until` says stop or the timeout passes.
+ * `ready` resolves once the client's connection is acknowledged.
+ */
 export function collect<T>(
   client: WsClient,
   query: string,
@@ -50,8 +60,7 @@ export function collect<T>(
   timeoutMs = 90_000,
 ): { ready: Promise<void>; done: Promise<T[]>; items: T[] } {
   const items: T[] = [];
-  let resolveReady!: () => void;
-  const ready = new Promise<void>((resolve) => (resolveReady = resolve));
+  const ready = connections.get(client) ?? Promise.resolve();
   const done = new Promise<T[]>((resolve, reject) => {
     const timer = setTimeout(() => {
       dispose();
@@ -84,8 +93,6 @@ export function collect<T>(
         },
       },
     );
-    // graphql-ws has no "subscribed" acknowledgement; the connection being open is the signal.
-    client.on('connected', () => resolveReady());
   });
   return { ready, done, items };
 }

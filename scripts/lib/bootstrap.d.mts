@@ -1,0 +1,2 @@
+export declare const ROOT: string;
+export declare function bootstrap(log?: (line: string) => void): Promise<{ temporal: string; vcsim: string }>;
