@@ -28,6 +28,15 @@ export class AppError extends Error {
     super(message);
     this.name = 'AppError';
   }
+
+  /** What clients see besides the message; GraphQL copies this onto the error that wraps it. */
+  get extensions(): { code: ErrorCode; field?: string; problems?: FieldProblem[] } {
+    return {
+      code: this.code,
+      ...(this.field ? { field: this.field } : {}),
+      ...(this.problems ? { problems: this.problems } : {}),
+    };
+  }
 }
 
 export const validationError = (problems: FieldProblem[]) =>

@@ -2,6 +2,7 @@
 // templates in vSphere (vcsim), the networks and primary machines found in vSphere, and a
 // configuration per primary. Idempotent: it reconciles by unique keys and names, so it can run
 // at every start (vcsim keeps its inventory in memory and forgets it on restart).
+import { recordCapacity } from '../domain/capacity.js';
 import { hashPassword, verifyPassword } from '../domain/secrets.js';
 import type { VSphereClient } from '../workflows/vsphere/index.js';
 import type { PrismaClient, Role } from './client.js';
@@ -65,15 +66,10 @@ async function seedImages(
     if (!template) {
       const source = await vsphere.findVmByName(sourceVmName);
       if (!source) throw new Error(`seed: vSphere has no VM named ${sourceVmName} to build templates from`);
-      const vm = await vsphere.cloneVm({
-        sourceRef: source.ref,
-        name: image.name,
-        cpu: image.cpu,
-        memoryMb: image.ramGb * 1024,
-        powerOn: false,
-      });
+      const vm = await vsphere.cloneVm({ source: source.ref, name: image.name, cpu: image.cpu, memoryMb: image.ramGb * 1024 });
+      if (vm.powerState !== 'poweredOff') await vsphere.powerOff(vm.ref);
       await vsphere.markAsTemplate(vm.ref);
-      template = { ...vm, template: true };
+      template = (await vsphere.listTemplates()).find((t) => t.ref === vm.ref)!;
     }
     const fields = {
       applicationId,
@@ -112,7 +108,7 @@ async function seedPrimaries(prisma: PrismaClient, vsphere: VSphereClient): Prom
   const cloneNames = new Set(clones.map((c) => c.name));
   const primaries: { id: string; name: string }[] = [];
   for (const vm of await vsphere.listVms()) {
-    if (vm.template || cloneNames.has(vm.name)) continue;
+    if (vm.isTemplate || cloneNames.has(vm.name)) continue;
     const fields = {
       kind: 'PRIMARY' as const,
       name: vm.name,
@@ -172,6 +168,7 @@ export async function seedDemo(
     });
     configurationIds.push(configuration.id);
   }
+  await recordCapacity(prisma, await vsphere.capacity());
   return {
     applicationId: application.id,
     imageIds,

@@ -2,6 +2,7 @@
 // the token itself is shown once to the client and never stored or logged.
 import { createHash } from 'node:crypto';
 import { AppError } from '../domain/errors.js';
+import { recordEvent } from '../domain/events.js';
 import { generateToken, verifyPassword } from '../domain/secrets.js';
 import type { PrismaClient } from '../prisma/client.js';
 import type { AuthUser } from './context.js';
@@ -15,24 +16,52 @@ const hashToken = (token: string) => createHash('sha256').update(token).digest('
 const DECOY_HASH =
   'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
 
+/**
+ * Failed logins allowed within the window, per username (guessing one account's password) and
+ * per client address (trying many accounts). Counted in PostgreSQL so all API replicas share them.
+ */
+export const LOGIN_LIMITS = { windowMs: 15 * 60 * 1000, perUsername: 5, perAddress: 20 };
+
 export async function login(
   prisma: PrismaClient,
   username: string,
   password: string,
+  address: string | null,
 ): Promise<{ token: string; user: { id: string }; expiresAt: Date }> {
+  const since = new Date(Date.now() - LOGIN_LIMITS.windowMs);
+  const [byUsername, byAddress] = await Promise.all([
+    prisma.loginAttempt.count({ where: { username, createdAt: { gte: since } } }),
+    address ? prisma.loginAttempt.count({ where: { address, createdAt: { gte: since } } }) : 0,
+  ]);
+  // Checked before the password, so a locked-out caller learns nothing about it.
+  if (byUsername >= LOGIN_LIMITS.perUsername || byAddress >= LOGIN_LIMITS.perAddress) {
+    throw new AppError('RATE_LIMITED', `too many failed logins; try again within ${LOGIN_LIMITS.windowMs / 60_000} minutes`);
+  }
   const user = await prisma.user.findUnique({ where: { username } });
   const valid = await verifyPassword(password, user?.passwordHash ?? DECOY_HASH);
   if (!user || !valid || user.disabledAt) {
+    await prisma.$transaction([
+      prisma.loginAttempt.deleteMany({ where: { createdAt: { lt: since } } }),
+      prisma.loginAttempt.create({ data: { username, address } }),
+    ]);
     throw new AppError('UNAUTHENTICATED', 'invalid username or password');
   }
   const token = generateToken();
   const expiresAt = new Date(Date.now() + SESSION_TTL_MS);
-  await prisma.session.create({ data: { tokenHash: hashToken(token), userId: user.id, expiresAt } });
+  await prisma.$transaction(async (tx) => {
+    // The account's owner got in: earlier failures against it no longer count.
+    await tx.loginAttempt.deleteMany({ where: { username } });
+    await tx.session.create({ data: { tokenHash: hashToken(token), userId: user.id, expiresAt } });
+    await recordEvent(tx, { actor: { kind: 'USER', userId: user.id }, subjectType: 'User', subjectId: user.id, type: 'user.logged_in' });
+  });
   return { token, user, expiresAt };
 }
 
-export async function logout(prisma: PrismaClient, sessionId: string): Promise<void> {
-  await prisma.session.deleteMany({ where: { id: sessionId } });
+export async function logout(prisma: PrismaClient, user: AuthUser): Promise<void> {
+  await prisma.$transaction(async (tx) => {
+    await tx.session.deleteMany({ where: { id: user.sessionId } });
+    await recordEvent(tx, { actor: { kind: 'USER', userId: user.id }, subjectType: 'User', subjectId: user.id, type: 'user.logged_out' });
+  });
 }
 
 export async function userForToken(prisma: PrismaClient, token: string): Promise<AuthUser | null> {

@@ -1,6 +1,7 @@
 // Clone operations behind the GraphQL mutations: input checks, the database write and the
 // workflow request, arranged so a failure leaves nothing half-made.
 import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { reserveCapacity } from '../domain/capacity.js';
 import { AppError, conflict, notFound, validationError } from '../domain/errors.js';
 import { notify } from '../domain/eventBus.js';
 import { recordEvent } from '../domain/events.js';
@@ -19,6 +20,8 @@ export interface CreateCloneInput {
   networkId: string;
   cpu: number;
   ramGb: number;
+  /** Overrides the HTTP `Idempotency-Key` header. */
+  idempotencyKey?: string | null;
 }
 
 /** The Windows account the guest customization sets the generated password on. */
@@ -26,7 +29,14 @@ export const RDP_USERNAME = 'Administrator';
 
 export async function createClone(ctx: GraphQLContext, input: CreateCloneInput): Promise<{ id: string }> {
   const { prisma, temporal, settings } = ctx;
+  const idempotencyKey = input.idempotencyKey ?? ctx.idempotencyKey;
+  // A retry is answered before any other check: its name would otherwise "conflict" with itself.
+  const earlier = idempotencyKey ? await cloneForIdempotencyKey(ctx, idempotencyKey, input.name) : null;
+  if (earlier) return earlier;
   const problems = checkCloneInput(input);
+  if (idempotencyKey !== null && idempotencyKey !== undefined) {
+    problems.length('input.idempotencyKey', idempotencyKey, 1, 255);
+  }
   const ids = { imageId: '', configurationId: '', networkId: '' };
   const refs = [
     ['imageId', 'VmImage'],
@@ -59,6 +69,7 @@ export async function createClone(ctx: GraphQLContext, input: CreateCloneInput):
   let clone: { id: string; createdAt: Date };
   try {
     clone = await prisma.$transaction(async (tx) => {
+      await reserveCapacity(tx, { cpu: input.cpu, ramGb: input.ramGb });
       const created = await tx.clone.create({
         data: {
           name,
@@ -73,6 +84,7 @@ export async function createClone(ctx: GraphQLContext, input: CreateCloneInput):
           rdpUsername: RDP_USERNAME,
           rdpPasswordEnc: encryptSecret(generatePassword(), settings.secretKey),
           createdById: actor.userId,
+          idempotencyKey: idempotencyKey ?? null,
         },
         select: { id: true, createdAt: true },
       });
@@ -96,6 +108,9 @@ export async function createClone(ctx: GraphQLContext, input: CreateCloneInput):
   } catch (error) {
     // Two concurrent creates with one name: the unique index decides, the loser gets CONFLICT.
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+      // ... unless it was a concurrent retry with the same idempotency key, which gets the winner.
+      const winner = idempotencyKey ? await cloneForIdempotencyKey(ctx, idempotencyKey, input.name) : null;
+      if (winner) return winner;
       throw conflict(`a clone named "${name}" already exists`, 'input.name');
     }
     throw error;
@@ -119,6 +134,22 @@ export async function createClone(ctx: GraphQLContext, input: CreateCloneInput):
     }
   }
   return clone;
+}
+
+/** The clone an earlier createClone with this key made, if any; the key must not name another clone. */
+async function cloneForIdempotencyKey(
+  ctx: GraphQLContext,
+  idempotencyKey: string,
+  name: string,
+): Promise<{ id: string } | null> {
+  const earlier = await ctx.prisma.clone.findUnique({
+    where: { createdById_idempotencyKey: { createdById: ctx.user!.id, idempotencyKey } },
+    select: { id: true, name: true },
+  });
+  if (earlier && earlier.name !== name.trim()) {
+    throw conflict(`this idempotency key was already used to create the clone "${earlier.name}"`, 'input.idempotencyKey');
+  }
+  return earlier && { id: earlier.id };
 }
 
 /** Asks the clone's workflow to tear it down; the workflow validates and answers at once. */

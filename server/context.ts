@@ -26,6 +26,10 @@ export interface GraphQLContext extends AppServices {
   user: AuthUser | null;
   /** The caller's address, for rate limits and audit. */
   clientAddress: string | null;
+  /** The HTTP `Idempotency-Key` header, if any: a retried createClone returns its first result. */
+  idempotencyKey: string | null;
+  /** Set by `login`, so the login payload may show the user to the still-anonymous caller. */
+  loggedInAs: string | null;
 }
 
 export function bearerToken(value: unknown): string | null {
@@ -34,11 +38,13 @@ export function bearerToken(value: unknown): string | null {
   return match ? match[1]! : value.trim() || null;
 }
 
-export async function buildContext(
-  services: AppServices,
-  token: string | null,
-  clientAddress: string | null,
-): Promise<GraphQLContext> {
-  const user = token ? await userForToken(services.prisma, token) : null;
-  return { ...services, user, clientAddress };
+export interface RequestFacts {
+  token: string | null;
+  clientAddress: string | null;
+  idempotencyKey: string | null;
+}
+
+export async function buildContext(services: AppServices, request: RequestFacts): Promise<GraphQLContext> {
+  const user = request.token ? await userForToken(services.prisma, request.token) : null;
+  return { ...services, user, clientAddress: request.clientAddress, idempotencyKey: request.idempotencyKey, loggedInAs: null };
 }

@@ -1,31 +1,37 @@
 // What clients see of errors: AppErrors keep their code, field and message; GraphQL's own
-// parse/validation errors pass as they are; anything else is logged here and reaches the
+// parse/validation errors pass as they are; anything else is logged (by Yoga) and reaches the
 // client only as a generic INTERNAL error (no stack traces, SQL or secrets in responses).
 import { GraphQLError } from 'graphql';
 import { AppError } from '../domain/errors.js';
 
+// Recognised by shape rather than `instanceof`: graphql ships a CommonJS and an ESM build, and a
+// runner that resolves them differently (vitest) would otherwise hand us a GraphQLError of the
+// other build, whose AppError cause would then be masked as INTERNAL.
+function isGraphQLError(error: unknown): error is GraphQLError {
+  return error instanceof Error && error.name === 'GraphQLError';
+}
+
 function rootCause(error: unknown): unknown {
   let current = error;
-  while (current instanceof GraphQLError && current.originalError) current = current.originalError;
+  while (isGraphQLError(current) && current.originalError) current = current.originalError;
   return current;
 }
 
+// Yoga logs the original of every error this replaces, so expected errors are passed through
+// unchanged where possible (they are not worth a log line) and unexpected ones are logged there.
 export function maskError(error: unknown, message: string): Error {
   const cause = rootCause(error);
-  const located = error instanceof GraphQLError ? error : undefined;
+  const located = isGraphQLError(error) ? error : undefined;
   if (cause instanceof AppError) {
+    // Errors from resolvers already carry the AppError's extensions (GraphQL copies them).
+    if (located?.extensions.code === cause.code) return located;
     return new GraphQLError(cause.message, {
       ...(located?.nodes ? { nodes: located.nodes } : {}),
       ...(located?.path ? { path: located.path } : {}),
-      extensions: {
-        code: cause.code,
-        ...(cause.field ? { field: cause.field } : {}),
-        ...(cause.problems ? { problems: cause.problems } : {}),
-      },
+      extensions: cause.extensions,
     });
   }
-  if (cause instanceof GraphQLError) return cause;
-  console.error('internal error:', cause instanceof Error ? cause.stack : cause);
+  if (isGraphQLError(cause)) return cause;
   return new GraphQLError(message, {
     ...(located?.path ? { path: located.path } : {}),
     extensions: { code: 'INTERNAL' },

@@ -1,6 +1,11 @@
 // The GraphQL HTTP handler (graphql-yoga) and the graphql-ws server sharing its plugins and
 // context, as in graphql-yoga's graphql-ws example.
 import type { IncomingMessage, Server } from 'node:http';
+import { costLimitPlugin } from '@escape.tech/graphql-armor-cost-limit';
+import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
+import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { createYoga } from 'graphql-yoga';
 import { useServer } from 'graphql-ws/use/ws';
 import type { ExecutionArgs } from 'graphql';
@@ -10,6 +15,23 @@ import { maskError } from './errors.js';
 import { schema } from './schema/index.js';
 
 export const GRAPHQL_PATH = '/graphql';
+
+/** Requests that a browser would send cross-site without a CORS preflight must carry this header. */
+export const CSRF_HEADER = 'x-graphql-yoga-csrf';
+
+/**
+ * Limits checked before execution, so one request cannot make the API (and PostgreSQL) do
+ * unbounded work. Depth 10 fits the deepest real query (a connection of clones down to the
+ * primary machine is 6 levels); cost counts 1 per scalar and 2 per object, growing with depth.
+ */
+export const QUERY_LIMITS = { depth: 10, cost: 5000, aliases: 30, tokens: 5000 };
+
+const limitPlugins = () => [
+  maxDepthPlugin({ n: QUERY_LIMITS.depth, flattenFragments: true }),
+  costLimitPlugin({ maxCost: QUERY_LIMITS.cost }),
+  maxAliasesPlugin({ n: QUERY_LIMITS.aliases }),
+  maxTokensPlugin({ n: QUERY_LIMITS.tokens }),
+];
 
 interface ServerContext {
   req?: IncomingMessage;
@@ -23,12 +45,15 @@ export function createGraphQLHandler(services: AppServices) {
     maskedErrors: { maskError: (error, message) => maskError(error, message) },
     graphiql: { subscriptionsProtocol: 'WS', title: 'Enclave GraphQL' },
     landingPage: false,
-    context: ({ request, req, connectionParams }) => {
-      const token =
-        bearerToken(request?.headers.get('authorization')) ??
-        bearerToken(connectionParams?.authorization ?? connectionParams?.authToken);
-      return buildContext(services, token, req?.socket.remoteAddress ?? null);
-    },
+    plugins: [useCSRFPrevention({ requestHeaders: [CSRF_HEADER] }), ...limitPlugins()],
+    context: ({ request, req, connectionParams }) =>
+      buildContext(services, {
+        token:
+          bearerToken(request?.headers.get('authorization')) ??
+          bearerToken(connectionParams?.authorization ?? connectionParams?.authToken),
+        clientAddress: req?.socket.remoteAddress ?? null,
+        idempotencyKey: request?.headers.get('idempotency-key')?.trim() || null,
+      }),
   });
 }
 

@@ -1,4 +1,8 @@
 // What clones are built from and placed on: applications, their images, and networks.
+import { conflict, validationError } from '../../domain/errors.js';
+import { recordEvent } from '../../domain/events.js';
+import { checkApplicationInput } from '../../domain/validation.js';
+import { Prisma } from '../../prisma/client.js';
 import { builder } from '../builder.js';
 
 builder.prismaNode('Application', {
@@ -59,3 +63,44 @@ builder.queryFields((t) => ({
       prisma.network.findMany({ ...query, where: { removedAt: null }, orderBy: { name: 'asc' } }),
   }),
 }));
+
+const CreateApplicationInput = builder.inputType('CreateApplicationInput', {
+  fields: (t) => ({
+    name: t.string({ required: true, description: '5–100 characters, unique.' }),
+    description: t.string({ defaultValue: '', description: 'At most 1000 characters.' }),
+  }),
+});
+
+builder.mutationField('createApplication', (t) =>
+  t.prismaField({
+    type: 'Application',
+    description: 'Admin only. Images are linked to it by the inventory sync.',
+    authScopes: { admin: true },
+    args: { input: t.arg({ type: CreateApplicationInput, required: true }) },
+    resolve: async (query, _root, { input }, { prisma, user }) => {
+      const fields = { name: input.name.trim(), description: input.description ?? '' };
+      const problems = checkApplicationInput(fields);
+      if (!problems.empty) throw validationError(problems.list);
+      const duplicate = () => conflict(`an application named "${fields.name}" already exists`, 'input.name');
+      if (await prisma.application.findUnique({ where: { name: fields.name }, select: { id: true } })) throw duplicate();
+      try {
+        const { id } = await prisma.$transaction(async (tx) => {
+          const row = await tx.application.create({ data: fields, select: { id: true } });
+          await recordEvent(tx, {
+            actor: { kind: 'USER', userId: user!.id },
+            subjectType: 'Application',
+            subjectId: row.id,
+            type: 'application.created',
+            data: { name: fields.name },
+          });
+          return row;
+        });
+        return await prisma.application.findUniqueOrThrow({ ...query, where: { id } });
+      } catch (error) {
+        // A concurrent create of the same name passed the check above too; the unique index decides.
+        if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') throw duplicate();
+        throw error;
+      }
+    },
+  }),
+);

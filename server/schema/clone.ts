@@ -5,6 +5,7 @@ import type { Prisma } from '../../prisma/client.js';
 import { builder } from '../builder.js';
 import { createClone, deleteClone } from '../clones.js';
 import { decodeId } from '../ids.js';
+import { direction, optionalId, OrderDirection, timeRange, type Direction } from './common.js';
 import { MachineNode } from './machine.js';
 
 export const CloneStatus = builder.enumType('CloneStatus', { values: CLONE_STATUSES });
@@ -38,6 +39,20 @@ export const CloneNode = builder.prismaNode('Clone', {
       }),
       resolve: (clone) => clone.configuration.primaryMachine,
     }),
+    lastRestoredAt: t.expose('lastRestoredAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the clone last received a snapshot; the standby lag is measured from here.',
+    }),
+    idempotencyKey: t.exposeString('idempotencyKey', { nullable: true }),
+    snapshots: t.relatedConnection('snapshots', { cursor: 'id', totalCount: true, query: { orderBy: [{ startedAt: 'desc' }, { id: 'desc' }] } }),
+    restores: t.relatedConnection('restores', { cursor: 'id', totalCount: true, query: { orderBy: [{ startedAt: 'desc' }, { id: 'desc' }] } }),
+    events: t.relatedConnection('events', {
+      cursor: 'id',
+      totalCount: true,
+      description: 'The history of this clone, newest first.',
+      query: { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] },
+    }),
     createdBy: t.relation('createdBy'),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
@@ -48,21 +63,78 @@ export const CloneNode = builder.prismaNode('Clone', {
 const CloneFilter = builder.inputType('CloneFilter', {
   fields: (t) => ({
     name: t.string({ description: 'Name contains this, case-insensitive.' }),
+    primaryMachineId: t.id({ description: "The configuration's primary Machine." }),
+    configurationId: t.id(),
+    imageId: t.id(),
+    networkId: t.id(),
     status: t.field({ type: [CloneStatus], description: 'Any of these statuses.' }),
     failover: t.boolean(),
+    createdById: t.id({ description: 'The User who created the clone.' }),
+    createdAfter: t.field({ type: 'DateTime', description: 'Created at or after this instant.' }),
+    createdBefore: t.field({ type: 'DateTime', description: 'Created before this instant.' }),
     includeDeleted: t.boolean({ description: 'Also list DELETED clones (default false).' }),
   }),
 });
 
-type CloneFilterShape = typeof CloneFilter.$inferInput;
+function cloneWhere(filter: typeof CloneFilter.$inferInput | null | undefined): Prisma.CloneWhereInput {
+  if (!filter) return { deletedAt: null };
+  const primaryMachineId = optionalId(filter.primaryMachineId, 'Machine', 'filter.primaryMachineId');
+  return {
+    ...(filter.includeDeleted ? {} : { deletedAt: null }),
+    ...(filter.name ? { name: { contains: filter.name, mode: 'insensitive' as const } } : {}),
+    ...(primaryMachineId ? { configuration: { primaryMachineId } } : {}),
+    configurationId: optionalId(filter.configurationId, 'Configuration', 'filter.configurationId'),
+    imageId: optionalId(filter.imageId, 'VmImage', 'filter.imageId'),
+    networkId: optionalId(filter.networkId, 'Network', 'filter.networkId'),
+    createdById: optionalId(filter.createdById, 'User', 'filter.createdById'),
+    ...(filter.status?.length ? { status: { in: filter.status } } : {}),
+    ...(typeof filter.failover === 'boolean' ? { failover: filter.failover } : {}),
+    createdAt: timeRange(filter.createdAfter, filter.createdBefore),
+  };
+}
 
-function cloneWhere(filter: CloneFilterShape | null | undefined): Prisma.CloneWhereInput {
-  const where: Prisma.CloneWhereInput = {};
-  if (!filter?.includeDeleted) where.deletedAt = null;
-  if (filter?.name) where.name = { contains: filter.name, mode: 'insensitive' };
-  if (filter?.status?.length) where.status = { in: filter.status };
-  if (filter?.failover !== null && filter?.failover !== undefined) where.failover = filter.failover;
-  return where;
+const CloneOrderField = builder.enumType('CloneOrderField', {
+  description: 'The columns of the clone list.',
+  values: [
+    'NAME',
+    'PRIMARY_MACHINE',
+    'CONFIGURATION',
+    'IMAGE',
+    'NETWORK',
+    'STATUS',
+    'FAILOVER',
+    'CPU',
+    'RAM',
+    'CREATED_BY',
+    'CREATED_AT',
+  ] as const,
+});
+
+const CloneOrder = builder.inputType('CloneOrder', {
+  fields: (t) => ({
+    field: t.field({ type: CloneOrderField, required: true }),
+    direction: t.field({ type: OrderDirection, defaultValue: 'ASC' }),
+  }),
+});
+
+const cloneOrderBy: Record<(typeof CloneOrderField.$inferType), (d: Direction) => Prisma.CloneOrderByWithRelationInput> = {
+  NAME: (d) => ({ name: d }),
+  PRIMARY_MACHINE: (d) => ({ configuration: { primaryMachine: { name: d } } }),
+  CONFIGURATION: (d) => ({ configuration: { name: d } }),
+  IMAGE: (d) => ({ image: { name: d } }),
+  NETWORK: (d) => ({ network: { name: d } }),
+  STATUS: (d) => ({ status: d }),
+  FAILOVER: (d) => ({ failover: d }),
+  CPU: (d) => ({ cpu: d }),
+  RAM: (d) => ({ ramGb: d }),
+  CREATED_BY: (d) => ({ createdBy: { username: d } }),
+  CREATED_AT: (d) => ({ createdAt: d }),
+};
+
+/** The chosen column, then the ID, so equal values keep a stable order across pages. */
+function cloneOrder(order: typeof CloneOrder.$inferInput | null | undefined): Prisma.CloneOrderByWithRelationInput[] {
+  const d = direction(order?.direction, order ? 'asc' : 'desc');
+  return [cloneOrderBy[order?.field ?? 'CREATED_AT'](d), { id: d }];
 }
 
 builder.queryFields((t) => ({
@@ -79,10 +151,11 @@ builder.queryFields((t) => ({
       type: 'Clone',
       cursor: 'id',
       authScopes: { authenticated: true },
-      args: { filter: t.arg({ type: CloneFilter }) },
+      description: 'Clones, newest first unless ordered otherwise; DELETED ones only with filter.includeDeleted.',
+      args: { filter: t.arg({ type: CloneFilter }), orderBy: t.arg({ type: CloneOrder }) },
       totalCount: (_connection, args, { prisma }) => prisma.clone.count({ where: cloneWhere(args.filter) }),
       resolve: (query, _root, args, { prisma }) =>
-        prisma.clone.findMany({ ...query, where: cloneWhere(args.filter), orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),
+        prisma.clone.findMany({ ...query, where: cloneWhere(args.filter), orderBy: cloneOrder(args.orderBy) }),
     },
     {},
     {},
@@ -98,6 +171,9 @@ const CreateCloneInput = builder.inputType('CreateCloneInput', {
     networkId: t.id({ required: true, description: 'A Network.' }),
     cpu: t.int({ required: true, description: 'CPU cores, at least 1.' }),
     ramGb: t.int({ required: true, description: 'RAM in GB, at least 1.' }),
+    idempotencyKey: t.string({
+      description: 'Makes a retried request return the first result; overrides the `Idempotency-Key` header.',
+    }),
   }),
 });
 

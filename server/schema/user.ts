@@ -1,4 +1,9 @@
 // Users, roles and sessions.
+import { conflict, validationError } from '../../domain/errors.js';
+import { recordEvent } from '../../domain/events.js';
+import { generatePassword, hashPassword } from '../../domain/secrets.js';
+import { checkUserInput } from '../../domain/validation.js';
+import { Prisma } from '../../prisma/client.js';
 import { login, logout } from '../auth.js';
 import { builder } from '../builder.js';
 
@@ -12,12 +17,14 @@ export const Role = builder.enumType('Role', {
 
 builder.prismaNode('User', {
   id: { field: 'id' },
-  authScopes: { authenticated: true },
+  // The request that logs in is still anonymous, but may read the user it just logged in as.
+  authScopes: (user, ctx) => (ctx.user ? { authenticated: true } : user.id === ctx.loggedInAs),
   fields: (t) => ({
     username: t.exposeString('username'),
     name: t.exposeString('name'),
     role: t.expose('role', { type: Role }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    disabledAt: t.expose('disabledAt', { type: 'DateTime', nullable: true }),
   }),
 });
 
@@ -35,27 +42,91 @@ const LoginPayload = builder
     }),
   });
 
-builder.queryField('me', (t) =>
-  t.prismaField({
+const CreateUserPayload = builder.objectRef<{ userId: string; password: string }>('CreateUserPayload').implement({
+  fields: (t) => ({
+    password: t.exposeString('password', {
+      description: 'The generated password. Shown only here, once: hand it to the user.',
+    }),
+    user: t.prismaField({
+      type: 'User',
+      resolve: (query, payload, _args, { prisma }) => prisma.user.findUniqueOrThrow({ ...query, where: { id: payload.userId } }),
+    }),
+  }),
+});
+
+const CreateUserInput = builder.inputType('CreateUserInput', {
+  fields: (t) => ({
+    username: t.string({ required: true, description: '3–30 lowercase letters, digits or underscores, starting with a letter; immutable.' }),
+    name: t.string({ required: true, description: '5–100 characters.' }),
+    role: t.field({ type: Role, required: true }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  me: t.prismaField({
     type: 'User',
     nullable: true,
     description: 'The logged-in user, or null for an anonymous caller.',
     resolve: (query, _root, _args, { prisma, user }) =>
       user ? prisma.user.findUnique({ ...query, where: { id: user.id } }) : null,
   }),
-);
+  users: t.prismaConnection({
+    type: 'User',
+    cursor: 'id',
+    description: 'Every user, by username.',
+    authScopes: { authenticated: true },
+    totalCount: (_connection, _args, { prisma }) => prisma.user.count(),
+    resolve: (query, _root, _args, { prisma }) => prisma.user.findMany({ ...query, orderBy: [{ username: 'asc' }, { id: 'asc' }] }),
+  }),
+}));
 
 builder.mutationFields((t) => ({
   login: t.field({
     type: LoginPayload,
+    description: 'Rate-limited per username and per client address (RATE_LIMITED after repeated failures).',
     args: { username: t.arg.string({ required: true }), password: t.arg.string({ required: true }) },
-    resolve: (_root, { username, password }, { prisma }) => login(prisma, username, password),
+    resolve: async (_root, { username, password }, ctx) => {
+      const session = await login(ctx.prisma, username, password, ctx.clientAddress);
+      ctx.loggedInAs = session.user.id;
+      return session;
+    },
   }),
   logout: t.boolean({
     authScopes: { authenticated: true },
     resolve: async (_root, _args, { prisma, user }) => {
-      await logout(prisma, user!.sessionId);
+      await logout(prisma, user!);
       return true;
+    },
+  }),
+  createUser: t.field({
+    type: CreateUserPayload,
+    description: 'Admin only. The password is generated and returned once; only its hash is stored.',
+    authScopes: { admin: true },
+    args: { input: t.arg({ type: CreateUserInput, required: true }) },
+    resolve: async (_root, { input }, { prisma, user }) => {
+      const fields = { username: input.username, name: input.name.trim(), role: input.role };
+      const problems = checkUserInput(fields);
+      if (!problems.empty) throw validationError(problems.list);
+      const duplicate = () => conflict(`the username "${fields.username}" is taken`, 'input.username');
+      if (await prisma.user.findUnique({ where: { username: fields.username }, select: { id: true } })) throw duplicate();
+      const password = generatePassword();
+      const passwordHash = await hashPassword(password);
+      try {
+        return await prisma.$transaction(async (tx) => {
+          const created = await tx.user.create({ data: { ...fields, passwordHash }, select: { id: true } });
+          await recordEvent(tx, {
+            actor: { kind: 'USER', userId: user!.id },
+            subjectType: 'User',
+            subjectId: created.id,
+            type: 'user.created',
+            data: { username: fields.username, role: fields.role },
+          });
+          return { userId: created.id, password };
+        });
+      } catch (error) {
+        if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') throw duplicate();
+        throw error;
+      }
     },
   }),
 }));

@@ -105,14 +105,14 @@ export function createCloneActivities({ prisma, vsphere, secretKey, guestWaitTim
       if (clone.machine?.vsphereRef && !clone.machine.removedAt) return { vmRef: clone.machine.vsphereRef };
       const vm = await vsphere
         .cloneVm({
-          sourceRef: clone.image.vsphereRef,
+          source: clone.image.vsphereRef,
           name: cloneVmName(clone),
           cpu: clone.cpu,
           memoryMb: clone.ramGb * 1024,
-          networkRef: clone.network.vsphereRef,
+          network: clone.network.vsphereRef,
           customization: {
             hostname: cloneHostname(clone),
-            windowsAdminPassword: decryptSecret(clone.rdpPasswordEnc, secretKey),
+            adminPassword: decryptSecret(clone.rdpPasswordEnc, secretKey),
           },
           onProgress: heartbeatProgress,
         })
@@ -169,7 +169,6 @@ export function createCloneActivities({ prisma, vsphere, secretKey, guestWaitTim
         .waitForGuestIp(ref, {
           timeoutMs: remaining,
           onProgress: () => context.heartbeat({ deadline }),
-          signal: context.cancellationSignal,
         })
         .catch((error: unknown) => {
           if (error instanceof Error && error.name === 'TimeoutError') throw guestTimeout(guestWaitTimeoutMs);

@@ -4,6 +4,7 @@
 import {
   condition,
   defineQuery,
+  defineSignal,
   defineUpdate,
   isCancellation,
   log,
@@ -46,6 +47,8 @@ export interface CloneWorkflowState {
 }
 
 export const cloneStateQuery = defineQuery<CloneWorkflowState>('state');
+/** A new DONE snapshot of the clone's configuration to restore onto the clone (if not in failover). */
+export const autoRestoreSignal = defineSignal<[{ snapshotId: string }]>('autoRestore');
 /** Tear the clone down; accepted in any phase but once. */
 export const deleteCloneUpdate = defineUpdate<void, []>('deleteClone');
 

@@ -1,0 +1,138 @@
+// Snapshots: point-in-time captures of a machine under a configuration, and their live status.
+import type { BusMessage } from '../../domain/eventBus.js';
+import type { Prisma } from '../../prisma/client.js';
+import { builder } from '../builder.js';
+import { direction, optionalId, OrderDirection, timeRange, type Direction } from './common.js';
+
+export const SnapshotTrigger = builder.enumType('SnapshotTrigger', { values: ['SCHEDULED', 'MANUAL', 'FAILBACK'] as const });
+export const SnapshotStatus = builder.enumType('SnapshotStatus', {
+  values: ['IN_PROGRESS', 'DONE', 'FAILED', 'CANCELLED'] as const,
+});
+
+builder.prismaNode('Snapshot', {
+  id: { field: 'id' },
+  authScopes: { authenticated: true },
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    configuration: t.relation('configuration'),
+    sourceMachine: t.relation('sourceMachine', { description: 'The primary, or a clone VM during failover.' }),
+    clone: t.relation('clone', { nullable: true, description: 'The clone whose VM was captured, if the source is a clone VM.' }),
+    trigger: t.expose('trigger', { type: SnapshotTrigger }),
+    status: t.expose('status', { type: SnapshotStatus }),
+    startedAt: t.expose('startedAt', { type: 'DateTime' }),
+    finishedAt: t.expose('finishedAt', { type: 'DateTime', nullable: true }),
+    durationMs: t.exposeInt('durationMs', { nullable: true }),
+    sizeBytes: t.float({
+      nullable: true,
+      description: 'Bytes, as a Float (exact up to 8 PiB).',
+      select: { sizeBytes: true },
+      resolve: (snapshot) => (snapshot.sizeBytes === null ? null : Number(snapshot.sizeBytes)),
+    }),
+    error: t.exposeString('error', { nullable: true }),
+    retryOf: t.relation('retryOf', { nullable: true, description: 'The FAILED snapshot this one retries.' }),
+    requestedBy: t.relation('requestedBy', { nullable: true, description: 'Who asked for a MANUAL snapshot.' }),
+    prunedAt: t.expose('prunedAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When retention removed it from vSphere; the record stays.',
+    }),
+    restores: t.relation('restores', { query: { orderBy: { startedAt: 'desc' } } }),
+  }),
+});
+
+const SnapshotFilter = builder.inputType('SnapshotFilter', {
+  fields: (t) => ({
+    configurationId: t.id(),
+    sourceMachineId: t.id(),
+    cloneId: t.id(),
+    status: t.field({ type: [SnapshotStatus], description: 'Any of these statuses.' }),
+    trigger: t.field({ type: [SnapshotTrigger], description: 'Any of these triggers.' }),
+    startedAfter: t.field({ type: 'DateTime', description: 'Started at or after this instant.' }),
+    startedBefore: t.field({ type: 'DateTime', description: 'Started before this instant.' }),
+  }),
+});
+
+function snapshotWhere(filter: typeof SnapshotFilter.$inferInput | null | undefined): Prisma.SnapshotWhereInput {
+  return {
+    configurationId: optionalId(filter?.configurationId, 'Configuration', 'filter.configurationId'),
+    sourceMachineId: optionalId(filter?.sourceMachineId, 'Machine', 'filter.sourceMachineId'),
+    cloneId: optionalId(filter?.cloneId, 'Clone', 'filter.cloneId'),
+    ...(filter?.status?.length ? { status: { in: filter.status } } : {}),
+    ...(filter?.trigger?.length ? { trigger: { in: filter.trigger } } : {}),
+    startedAt: timeRange(filter?.startedAfter, filter?.startedBefore),
+  };
+}
+
+const SnapshotOrderField = builder.enumType('SnapshotOrderField', {
+  values: ['STARTED_AT', 'NAME', 'CONFIGURATION', 'SOURCE_MACHINE', 'TRIGGER', 'STATUS', 'DURATION', 'SIZE'] as const,
+});
+
+const SnapshotOrder = builder.inputType('SnapshotOrder', {
+  fields: (t) => ({
+    field: t.field({ type: SnapshotOrderField, required: true }),
+    direction: t.field({ type: OrderDirection, defaultValue: 'ASC' }),
+  }),
+});
+
+const snapshotOrderBy: Record<typeof SnapshotOrderField.$inferType, (d: Direction) => Prisma.SnapshotOrderByWithRelationInput> = {
+  STARTED_AT: (d) => ({ startedAt: d }),
+  NAME: (d) => ({ name: d }),
+  CONFIGURATION: (d) => ({ configuration: { name: d } }),
+  SOURCE_MACHINE: (d) => ({ sourceMachine: { name: d } }),
+  TRIGGER: (d) => ({ trigger: d }),
+  STATUS: (d) => ({ status: d }),
+  DURATION: (d) => ({ durationMs: { sort: d, nulls: 'last' } }),
+  SIZE: (d) => ({ sizeBytes: { sort: d, nulls: 'last' } }),
+};
+
+builder.queryField('snapshots', (t) =>
+  t.prismaConnection({
+    type: 'Snapshot',
+    cursor: 'id',
+    authScopes: { authenticated: true },
+    description: 'Snapshots, newest first unless ordered otherwise.',
+    args: { filter: t.arg({ type: SnapshotFilter }), orderBy: t.arg({ type: SnapshotOrder }) },
+    totalCount: (_connection, args, { prisma }) => prisma.snapshot.count({ where: snapshotWhere(args.filter) }),
+    resolve: (query, _root, args, { prisma }) => {
+      const d = direction(args.orderBy?.direction, args.orderBy ? 'asc' : 'desc');
+      return prisma.snapshot.findMany({
+        ...query,
+        where: snapshotWhere(args.filter),
+        orderBy: [snapshotOrderBy[args.orderBy?.field ?? 'STARTED_AT'](d), { id: d }],
+      });
+    },
+  }),
+);
+
+type SnapshotMessage = Extract<BusMessage, { topic: 'snapshot.status' }>;
+
+const SnapshotStatusChange = builder.objectRef<SnapshotMessage>('SnapshotStatusChange').implement({
+  description: 'A snapshot started, finished, failed or was cancelled.',
+  fields: (t) => ({
+    status: t.field({ type: SnapshotStatus, resolve: (m) => m.status as typeof SnapshotStatus.$inferType }),
+    at: t.field({ type: 'DateTime', resolve: (m) => new Date(m.at) }),
+    snapshot: t.prismaField({
+      type: 'Snapshot',
+      nullable: true,
+      description: 'The snapshot as it is now (null if it no longer exists).',
+      resolve: (query, m, _args, { prisma }) => prisma.snapshot.findUnique({ ...query, where: { id: m.snapshotId } }),
+    }),
+  }),
+});
+
+builder.subscriptionField('snapshotStatusChanged', (t) =>
+  t.field({
+    type: SnapshotStatusChange,
+    description: 'Status changes of the snapshots of one configuration, or of all when configurationId is omitted.',
+    authScopes: { authenticated: true },
+    args: { configurationId: t.arg.id() },
+    subscribe: (_root, args, { bus }) => {
+      const configurationId = optionalId(args.configurationId, 'Configuration', 'configurationId') ?? null;
+      return bus.subscribe(
+        (m): m is SnapshotMessage =>
+          m.topic === 'snapshot.status' && (configurationId === null || m.configurationId === configurationId),
+      );
+    },
+    resolve: (message) => message,
+  }),
+);
