@@ -1,6 +1,11 @@
 // Clone operations behind the GraphQL mutations: input checks, the database write and the
 // workflow request, arranged so a failure leaves nothing half-made.
-import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError } from '@temporalio/client';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type WorkflowHandle,
+} from '@temporalio/client';
 import { reserveCapacity } from '../domain/capacity.js';
 import { AppError, conflict, notFound, validationError } from '../domain/errors.js';
 import { notify } from '../domain/eventBus.js';
@@ -8,9 +13,17 @@ import { recordEvent } from '../domain/events.js';
 import { encryptSecret, generatePassword } from '../domain/secrets.js';
 import { checkCloneInput } from '../domain/validation.js';
 import { Prisma } from '../prisma/client.js';
+import {
+  cloneRequestUpdate,
+  createSnapshotUpdate,
+  deleteCloneUpdate,
+  type CloneRequest,
+} from '../workflows/clone/workflows.js';
 import { cloneWorkflowId } from '../workflows/ids.js';
 import type { GraphQLContext } from './context.js';
 import { decodeId } from './ids.js';
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 export interface CreateCloneInput {
   name: string;
@@ -152,28 +165,73 @@ async function cloneForIdempotencyKey(
   return earlier && { id: earlier.id };
 }
 
-/** Asks the clone's workflow to tear it down; the workflow validates and answers at once. */
-export async function deleteClone(ctx: GraphQLContext, cloneGlobalId: string): Promise<{ id: string }> {
-  const id = decodeId(cloneGlobalId, 'Clone', 'cloneId');
-  const clone = await ctx.prisma.clone.findUnique({ where: { id }, select: { id: true, status: true } });
-  if (!clone) throw notFound('clone', 'cloneId');
-  if (clone.status === 'DELETED' || clone.status === 'DELETING') {
-    return clone;
-  }
+type CloneUpdateCall<T> = (handle: WorkflowHandle) => Promise<T>;
+
+/**
+ * Sends one request to the clone's workflow. The workflow's validator answers at once: a
+ * rejection becomes INVALID_STATE carrying the workflow's reason.
+ */
+async function askCloneWorkflow<T>(ctx: GraphQLContext, cloneId: string, call: CloneUpdateCall<T>): Promise<T> {
   try {
-    await ctx.temporal.workflow.getHandle(cloneWorkflowId(id)).executeUpdate('deleteClone');
+    return await call(ctx.temporal.workflow.getHandle(cloneWorkflowId(cloneId)));
   } catch (error) {
     if (error instanceof WorkflowUpdateFailedError) {
       throw new AppError('INVALID_STATE', error.cause?.message ?? error.message);
     }
+    if (error instanceof WorkflowNotFoundError) {
+      throw new AppError('INVALID_STATE', 'the clone has no running workflow (it was deleted or never started)');
+    }
     throw error;
   }
+}
+
+async function existingClone(ctx: GraphQLContext, cloneGlobalId: string) {
+  const id = decodeId(cloneGlobalId, 'Clone', 'cloneId');
+  const clone = await ctx.prisma.clone.findUnique({ where: { id }, select: { id: true, status: true } });
+  if (!clone) throw notFound('clone', 'cloneId');
+  return clone;
+}
+
+async function auditRequest(ctx: GraphQLContext, cloneId: string, type: string, data?: Record<string, unknown>) {
   await recordEvent(ctx.prisma, {
     actor: { kind: 'USER', userId: ctx.user!.id },
     subjectType: 'Clone',
-    subjectId: id,
-    cloneId: id,
-    type: 'clone.delete_requested',
+    subjectId: cloneId,
+    cloneId,
+    type,
+    ...(data ? { data } : {}),
   });
+}
+
+/** Failover, failback and power actions: queued by the workflow, progress follows by subscription. */
+export async function requestCloneOperation(
+  ctx: GraphQLContext,
+  cloneGlobalId: string,
+  request: DistributiveOmit<CloneRequest, 'actorId'>,
+): Promise<{ id: string }> {
+  const clone = await existingClone(ctx, cloneGlobalId);
+  const full = { ...request, actorId: ctx.user!.id } as CloneRequest;
+  await askCloneWorkflow(ctx, clone.id, (handle) => handle.executeUpdate(cloneRequestUpdate, { args: [full] }));
+  const { kind, ...details } = request;
+  await auditRequest(ctx, clone.id, `clone.${request.kind === 'power' ? request.action : kind}_requested`, details);
+  return clone;
+}
+
+/** A manual snapshot of the clone (during failover it also fails back); returns the Snapshot row. */
+export async function createCloneSnapshot(ctx: GraphQLContext, cloneGlobalId: string): Promise<{ id: string }> {
+  const clone = await existingClone(ctx, cloneGlobalId);
+  const { snapshotId } = await askCloneWorkflow(ctx, clone.id, (handle) =>
+    handle.executeUpdate(createSnapshotUpdate, { args: [{ actorId: ctx.user!.id }] }),
+  );
+  await auditRequest(ctx, clone.id, 'clone.snapshot_requested', { snapshotId });
+  return { id: snapshotId };
+}
+
+/** Asks the clone's workflow to tear it down; the workflow validates and answers at once. */
+export async function deleteClone(ctx: GraphQLContext, cloneGlobalId: string): Promise<{ id: string }> {
+  const clone = await existingClone(ctx, cloneGlobalId);
+  if (clone.status === 'DELETED' || clone.status === 'DELETING') return clone;
+  await askCloneWorkflow(ctx, clone.id, (handle) => handle.executeUpdate(deleteCloneUpdate));
+  await auditRequest(ctx, clone.id, 'clone.delete_requested');
   return clone;
 }

@@ -6,6 +6,9 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { loadSettings, type Settings } from '../domain/config.js';
 import { createPrisma, type PrismaClient } from '../prisma/client.js';
 import { createCloneActivities } from './clone/activities.js';
+import { createRestoreActivities } from './restores/activities.js';
+import { createInventoryActivities } from './inventory/activities.js';
+import { createSnapshotActivities } from './snapshots/activities.js';
 import { VSphereClient } from './vsphere/index.js';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('./workflows.ts', import.meta.url));
@@ -39,7 +42,12 @@ export function createWorker(deps: WorkerDeps): Promise<Worker> {
     namespace: deps.namespace,
     taskQueue: deps.taskQueue,
     workflowsPath: WORKFLOWS_PATH,
-    activities: createCloneActivities(deps),
+    activities: {
+      ...createCloneActivities(deps),
+      ...createRestoreActivities(deps),
+      ...createSnapshotActivities(deps),
+      ...createInventoryActivities(deps),
+    },
   });
 }
 

@@ -3,7 +3,7 @@ import { CLONE_STATUSES } from '../../domain/cloneStatus.js';
 import type { BusMessage } from '../../domain/eventBus.js';
 import type { Prisma } from '../../prisma/client.js';
 import { builder } from '../builder.js';
-import { createClone, deleteClone } from '../clones.js';
+import { createClone, createCloneSnapshot, deleteClone, requestCloneOperation } from '../clones.js';
 import { decodeId } from '../ids.js';
 import { direction, optionalId, OrderDirection, timeRange, type Direction } from './common.js';
 import { MachineNode } from './machine.js';
@@ -162,6 +162,14 @@ builder.queryFields((t) => ({
   ),
 }));
 
+const POWER_MUTATIONS = [
+  ['startClone', 'start', 'Powers on a STOPPED or CRASHED clone and waits for its guest.'],
+  ['stopClone', 'stop', 'Shuts the guest down (hard power-off when VMware Tools are not running).'],
+  ['suspendClone', 'suspend', 'Suspends a RUNNING clone (PAUSED).'],
+  ['resumeClone', 'resume', 'Resumes a PAUSED clone.'],
+  ['rebootClone', 'reboot', 'Reboots the guest (hard reset when VMware Tools are not running).'],
+] as const;
+
 const CreateCloneInput = builder.inputType('CreateCloneInput', {
   fields: (t) => ({
     name: t.string({ required: true, description: '5–64 characters, unique.' }),
@@ -203,6 +211,60 @@ builder.mutationFields((t) => ({
       return ctx.prisma.clone.findUniqueOrThrow({ ...query, where: { id } });
     },
   }),
+  startFailover: t.prismaField({
+    type: 'Clone',
+    description: 'Operations switch from the primary to this RUNNING clone; auto-restores into it stop.',
+    authScopes: { operator: true },
+    args: { cloneId: t.arg.id({ required: true }) },
+    resolve: async (query, _root, { cloneId }, ctx) => {
+      const { id } = await requestCloneOperation(ctx, String(cloneId), { kind: 'startFailover' });
+      return ctx.prisma.clone.findUniqueOrThrow({ ...query, where: { id } });
+    },
+  }),
+  endFailover: t.prismaField({
+    type: 'Clone',
+    description:
+      "Operations return to the primary. By default the failover system's state is carried back first " +
+      '(snapshot, then restore onto the primary); with discardFailoverState it is only kept as a snapshot.',
+    authScopes: { operator: true },
+    args: {
+      cloneId: t.arg.id({ required: true }),
+      discardFailoverState: t.arg.boolean({ defaultValue: false }),
+    },
+    resolve: async (query, _root, { cloneId, discardFailoverState }, ctx) => {
+      const { id } = await requestCloneOperation(ctx, String(cloneId), {
+        kind: 'endFailover',
+        discardFailoverState: discardFailoverState ?? false,
+      });
+      return ctx.prisma.clone.findUniqueOrThrow({ ...query, where: { id } });
+    },
+  }),
+  createSnapshot: t.prismaField({
+    type: 'Snapshot',
+    description:
+      "Captures the clone's VM now. During failover this captures the failover system and triggers failback.",
+    authScopes: { operator: true },
+    args: { cloneId: t.arg.id({ required: true }) },
+    resolve: async (query, _root, { cloneId }, ctx) => {
+      const { id } = await createCloneSnapshot(ctx, String(cloneId));
+      return ctx.prisma.snapshot.findUniqueOrThrow({ ...query, where: { id } });
+    },
+  }),
+  ...Object.fromEntries(
+    POWER_MUTATIONS.map(([field, action, description]) => [
+      field,
+      t.prismaField({
+        type: 'Clone',
+        description,
+        authScopes: { operator: true },
+        args: { cloneId: t.arg.id({ required: true }) },
+        resolve: async (query, _root, { cloneId }, ctx) => {
+          const { id } = await requestCloneOperation(ctx, String(cloneId), { kind: 'power', action });
+          return ctx.prisma.clone.findUniqueOrThrow({ ...query, where: { id } });
+        },
+      }),
+    ]),
+  ),
 }));
 
 type StatusMessage = Extract<BusMessage, { topic: 'clone.status' }>;

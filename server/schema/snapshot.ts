@@ -1,7 +1,9 @@
 // Snapshots: point-in-time captures of a machine under a configuration, and their live status.
 import type { BusMessage } from '../../domain/eventBus.js';
 import type { Prisma } from '../../prisma/client.js';
+import { cancelSnapshot, retrySnapshot } from '../../workflows/snapshots/operations.js';
 import { builder } from '../builder.js';
+import { decodeId } from '../ids.js';
 import { direction, optionalId, OrderDirection, timeRange, type Direction } from './common.js';
 
 export const SnapshotTrigger = builder.enumType('SnapshotTrigger', { values: ['SCHEDULED', 'MANUAL', 'FAILBACK'] as const });
@@ -136,3 +138,28 @@ builder.subscriptionField('snapshotStatusChanged', (t) =>
     resolve: (message) => message,
   }),
 );
+
+builder.mutationFields((t) => ({
+  retrySnapshot: t.prismaField({
+    type: 'Snapshot',
+    description: 'Takes a FAILED snapshot again (same configuration and source); returns the new snapshot.',
+    authScopes: { operator: true },
+    args: { snapshotId: t.arg.id({ required: true }) },
+    resolve: async (query, _root, args, ctx) => {
+      const failedId = decodeId(String(args.snapshotId), 'Snapshot', 'snapshotId');
+      const { snapshotId } = await retrySnapshot(ctx.temporal, ctx.settings.temporal.taskQueue, ctx.prisma, failedId, ctx.user!.id);
+      return ctx.prisma.snapshot.findUniqueOrThrow({ ...query, where: { id: snapshotId } });
+    },
+  }),
+  cancelSnapshot: t.prismaField({
+    type: 'Snapshot',
+    description: 'Stops an IN_PROGRESS snapshot; it ends CANCELLED and any partial vSphere snapshot is removed.',
+    authScopes: { operator: true },
+    args: { snapshotId: t.arg.id({ required: true }) },
+    resolve: async (query, _root, args, ctx) => {
+      const id = decodeId(String(args.snapshotId), 'Snapshot', 'snapshotId');
+      await cancelSnapshot(ctx.temporal, ctx.prisma, id, ctx.user!.id);
+      return ctx.prisma.snapshot.findUniqueOrThrow({ ...query, where: { id } });
+    },
+  }),
+}));

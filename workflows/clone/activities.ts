@@ -8,7 +8,7 @@ import { recordEvent, SYSTEM } from '../../domain/events.js';
 import { cloneHostname, cloneVmName } from '../../domain/naming.js';
 import { decryptSecret } from '../../domain/secrets.js';
 import type { PrismaClient } from '../../prisma/client.js';
-import { type VSphereClient } from '../vsphere/index.js';
+import { ToolsUnavailableError, type VSphereClient } from '../vsphere/index.js';
 import { asActivityFailure, heartbeatProgress } from '../activityErrors.js';
 
 export interface CloneActivityDeps {
@@ -182,6 +182,97 @@ export function createCloneActivities({ prisma, vsphere, secretKey, guestWaitTim
       return { ip };
     },
 
+    /** What the workflow needs to know to run a request: the clone's machines and configuration. */
+    async describeClone(cloneId: string): Promise<CloneFacts> {
+      const clone = await prisma.clone.findUnique({
+        where: { id: cloneId },
+        select: { configurationId: true, machineId: true, configuration: { select: { primaryMachineId: true } } },
+      });
+      if (!clone) throw ApplicationFailure.nonRetryable(`clone ${cloneId} does not exist`, 'NotFound');
+      return {
+        configurationId: clone.configurationId,
+        machineId: clone.machineId,
+        primaryMachineId: clone.configuration.primaryMachineId,
+      };
+    },
+
+    /** The configuration's newest DONE snapshot still present in vSphere, if any. */
+    async latestSnapshot(configurationId: string): Promise<string | null> {
+      const snapshot = await prisma.snapshot.findFirst({
+        where: { configurationId, status: 'DONE', prunedAt: null, vsphereRef: { not: null } },
+        orderBy: { startedAt: 'desc' },
+        select: { id: true },
+      });
+      return snapshot?.id ?? null;
+    },
+
+    /** Turns failover on or off, with its Event and a bus message carrying the new flag. */
+    async setFailover(cloneId: string, on: boolean, actorId: string | null): Promise<void> {
+      await prisma.$transaction(async (tx) => {
+        const clone = await tx.clone.update({
+          where: { id: cloneId },
+          data: { failover: on, failoverStartedAt: on ? new Date() : null },
+          select: { status: true, failover: true, updatedAt: true },
+        });
+        await recordEvent(tx, {
+          actor: actorId ? { kind: 'USER', userId: actorId } : SYSTEM,
+          subjectType: 'Clone',
+          subjectId: cloneId,
+          cloneId,
+          type: on ? 'clone.failover_started' : 'clone.failover_ended',
+        });
+        await notify(tx, {
+          topic: 'clone.status',
+          cloneId,
+          status: clone.status,
+          failover: clone.failover,
+          at: clone.updatedAt.toISOString(),
+        });
+      });
+    },
+
+    /**
+     * A power action on the clone VM. Stop and reboot ask the guest first (clean shutdown) and
+     * fall back to a hard power-off / reset when VMware Tools are not running.
+     */
+    async powerCloneVm(cloneId: string, action: PowerAction): Promise<void> {
+      const ref = await cloneVmRef(cloneId);
+      if (!ref) throw ApplicationFailure.nonRetryable(`clone ${cloneId} has no VM`, 'NotFound');
+      const wait = { onProgress: heartbeatProgress };
+      const toolsMissing = (error: unknown) => error instanceof ToolsUnavailableError;
+      switch (action) {
+        case 'start':
+        case 'resume':
+          await vsphere.powerOn(ref, wait).catch(asActivityFailure);
+          break;
+        case 'stop':
+          await vsphere
+            .shutdownGuest(ref, wait)
+            .catch((error: unknown) => (toolsMissing(error) ? vsphere.powerOff(ref, wait) : Promise.reject(error)))
+            .catch(asActivityFailure);
+          break;
+        case 'suspend':
+          await vsphere.suspend(ref, wait).catch(asActivityFailure);
+          break;
+        case 'reboot':
+          await vsphere
+            .rebootGuest(ref)
+            .catch((error: unknown) => (toolsMissing(error) ? vsphere.reset(ref, wait) : Promise.reject(error)))
+            .catch(asActivityFailure);
+          break;
+      }
+      const on = action === 'start' || action === 'resume' || action === 'reboot';
+      await prisma.machine.update({
+        where: { vsphereRef: ref },
+        data: {
+          powerState: on ? 'POWERED_ON' : action === 'suspend' ? 'SUSPENDED' : 'POWERED_OFF',
+          // A started or rebooted guest is online again only once it reports its address.
+          online: false,
+          ...(on ? {} : { guestIp: null }),
+        },
+      });
+    },
+
     /** Powers off and destroys the clone VM; done when there is none. */
     async destroyCloneVm(cloneId: string): Promise<void> {
       const ref = await cloneVmRef(cloneId);
@@ -212,6 +303,14 @@ function guestTimeout(timeoutMs: number) {
     `the guest did not report an IP address within ${Math.round(timeoutMs / 1000)} s`,
     'GuestTimeout',
   );
+}
+
+export type PowerAction = 'start' | 'stop' | 'suspend' | 'resume' | 'reboot';
+
+export interface CloneFacts {
+  configurationId: string;
+  machineId: string | null;
+  primaryMachineId: string;
 }
 
 export type CloneActivities = ReturnType<typeof createCloneActivities>;

@@ -1,8 +1,12 @@
 // The per-clone workflow `clone-<id>`: provisions the clone VM as a saga (each step that made
-// something registers its undo), then serves the clone's requests one at a time until deleted.
+// something registers its undo), then serves the clone's requests one at a time until deleted:
+// failover, failback, manual snapshots, power actions and background auto-restores.
+// Requests arrive as updates, so the API learns at once whether one was accepted or why not.
 // Deterministic: every effect goes through an activity.
 import {
+  CancellationScope,
   condition,
+  continueAsNew,
   defineQuery,
   defineSignal,
   defineUpdate,
@@ -10,28 +14,36 @@ import {
   log,
   proxyActivities,
   setHandler,
+  upsertMemo,
+  uuid4,
+  workflowInfo,
 } from '@temporalio/workflow';
-import type { CloneActivities } from './activities.js';
+import type { CloneStatusName } from '../../domain/cloneStatus.js';
+import type { RestoreActivities } from '../restores/activities.js';
+import type { SnapshotActivities } from '../snapshots/activities.js';
+import type { CloneActivities, PowerAction } from './activities.js';
+
+type Activities = CloneActivities & RestoreActivities & SnapshotActivities;
 
 const RETRYING = { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1m' } as const;
 // Faults that retrying cannot fix: the activities raise them as these types.
 const PERMANENT = ['NotFound', 'DuplicateName', 'InsufficientResources', 'InvalidTransition', 'GuestTimeout', 'InvalidInput'];
 
 /** Bookkeeping writes to PostgreSQL: quick, retried for as long as the database is away. */
-const db = proxyActivities<CloneActivities>({
+const db = proxyActivities<Activities>({
   startToCloseTimeout: '30s',
   retry: { ...RETRYING, nonRetryableErrorTypes: PERMANENT },
 });
 
 /** vSphere tasks: minutes long, heartbeating progress, retried a few times for transient faults. */
-const vsphere = proxyActivities<CloneActivities>({
+const vsphere = proxyActivities<Activities>({
   startToCloseTimeout: '30m',
   heartbeatTimeout: '1m',
   retry: { ...RETRYING, maximumAttempts: 5, nonRetryableErrorTypes: PERMANENT },
 });
 
-/** Waiting for the guest: the activity enforces the configurable deadline itself. */
-const guest = proxyActivities<CloneActivities>({
+/** Waiting for a guest (alone or inside a restore): the activities enforce the configurable deadline. */
+const guest = proxyActivities<Activities>({
   startToCloseTimeout: '3h',
   heartbeatTimeout: '1m',
   retry: { ...RETRYING, maximumAttempts: 3, nonRetryableErrorTypes: PERMANENT },
@@ -39,18 +51,42 @@ const guest = proxyActivities<CloneActivities>({
 
 export interface CloneWorkflowInput {
   cloneId: string;
+  /** Set when continuing as new: the clone was provisioned by an earlier run. */
+  resume?: { status: CloneStatusName; failover: boolean; pendingRestore: string | null };
 }
 
+export type CloneRequest =
+  | { kind: 'startFailover'; actorId: string }
+  | { kind: 'endFailover'; actorId: string; discardFailoverState: boolean }
+  | { kind: 'createSnapshot'; actorId: string }
+  | { kind: 'power'; actorId: string; action: PowerAction };
+
 export interface CloneWorkflowState {
-  phase: 'provisioning' | 'serving' | 'deleting' | 'failed' | 'deleted';
+  phase: 'provisioning' | 'serving' | 'failed' | 'deleting' | 'deleted';
+  status: CloneStatusName;
+  failover: boolean;
   busy: string | null;
+  queued: string[];
+  pendingRestore: string | null;
 }
 
 export const cloneStateQuery = defineQuery<CloneWorkflowState>('state');
 /** A new DONE snapshot of the clone's configuration to restore onto the clone (if not in failover). */
 export const autoRestoreSignal = defineSignal<[{ snapshotId: string }]>('autoRestore');
+/** Queue a request; rejected at once, with the reason, when the clone's state does not allow it. */
+export const cloneRequestUpdate = defineUpdate<{ accepted: true }, [CloneRequest]>('request');
+/** Manual snapshot: answers once the Snapshot row exists, so the API can return it. */
+export const createSnapshotUpdate = defineUpdate<{ snapshotId: string }, [{ actorId: string }]>('createSnapshot');
 /** Tear the clone down; accepted in any phase but once. */
 export const deleteCloneUpdate = defineUpdate<void, []>('deleteClone');
+
+const POWER_FROM: Record<PowerAction, readonly CloneStatusName[]> = {
+  start: ['STOPPED', 'CRASHED'],
+  stop: ['RUNNING', 'STARTING', 'PAUSED', 'CRASHED'],
+  suspend: ['RUNNING'],
+  resume: ['PAUSED'],
+  reboot: ['RUNNING'],
+};
 
 function failureReason(error: unknown): string {
   let current: unknown = error;
@@ -59,14 +95,98 @@ function failureReason(error: unknown): string {
   return current instanceof Error ? current.message : String(error);
 }
 
-export async function cloneWorkflow({ cloneId }: CloneWorkflowInput): Promise<void> {
-  const state: CloneWorkflowState = { phase: 'provisioning', busy: null };
+export async function cloneWorkflow({ cloneId, resume }: CloneWorkflowInput): Promise<void> {
+  const state: CloneWorkflowState = {
+    phase: resume ? 'serving' : 'provisioning',
+    status: resume?.status ?? 'PROVISIONING',
+    failover: resume?.failover ?? false,
+    busy: null,
+    queued: [],
+    pendingRestore: resume?.pendingRestore ?? null,
+  };
+  const queue: Array<{ request: CloneRequest; snapshot?: { id?: string; error?: string } }> = [];
   let deleteRequested = false;
-  setHandler(cloneStateQuery, () => state);
+
+  async function setStatus(status: CloneStatusName, progress: { phase?: string; percent?: number; reason?: string } = {}) {
+    await db.updateClone(cloneId, { status, ...progress });
+    state.status = status;
+    upsertMemo({ status });
+  }
+
+  /** Why `request` cannot be served now, or null. Counts requests already queued. */
+  function rejection(request: CloneRequest): string | null {
+    if (deleteRequested || state.phase === 'deleting' || state.phase === 'deleted') return 'the clone is being deleted';
+    if (state.phase !== 'serving') return `the clone is ${state.status}`;
+    const failoverQueued = queue.some((q) => q.request.kind === 'startFailover');
+    const failbackQueued = queue.some(
+      (q) => q.request.kind === 'endFailover' || (q.request.kind === 'createSnapshot' && state.failover),
+    );
+    switch (request.kind) {
+      case 'startFailover':
+        if (state.failover || failoverQueued) return 'the clone is already in failover';
+        if (state.status !== 'RUNNING') return `failover needs a RUNNING clone; it is ${state.status}`;
+        return null;
+      case 'endFailover':
+        if (!state.failover && !failoverQueued) return 'the clone is not in failover';
+        if (failbackQueued) return 'failback is already under way';
+        return null;
+      case 'createSnapshot':
+        if (state.status !== 'RUNNING' && state.status !== 'STOPPED' && state.status !== 'PAUSED') {
+          return `a snapshot needs the clone VM; the clone is ${state.status}`;
+        }
+        if (state.failover && failbackQueued) return 'failback is already under way';
+        return null;
+      case 'power':
+        if (!POWER_FROM[request.action].includes(state.status)) {
+          return `cannot ${request.action} a clone that is ${state.status}`;
+        }
+        if (state.failover && (request.action === 'stop' || request.action === 'suspend')) {
+          return `the clone is the active system (failover); end failover before you ${request.action} it`;
+        }
+        return null;
+    }
+  }
+
+  setHandler(cloneStateQuery, () => ({ ...state, queued: queue.map((q) => q.request.kind) }));
+  setHandler(autoRestoreSignal, ({ snapshotId }) => {
+    // Only the newest snapshot matters: a newer one supersedes a restore not yet begun.
+    state.pendingRestore = snapshotId;
+  });
+  setHandler(
+    cloneRequestUpdate,
+    (request) => {
+      queue.push({ request });
+      return { accepted: true };
+    },
+    {
+      validator: (request) => {
+        if (request.kind === 'createSnapshot') throw new Error('use the createSnapshot update');
+        const reason = rejection(request);
+        if (reason) throw new Error(reason);
+      },
+    },
+  );
+  setHandler(
+    createSnapshotUpdate,
+    async ({ actorId }) => {
+      const entry: (typeof queue)[number] = { request: { kind: 'createSnapshot', actorId }, snapshot: {} };
+      queue.push(entry);
+      await condition(() => entry.snapshot!.id !== undefined || entry.snapshot!.error !== undefined);
+      if (entry.snapshot!.error !== undefined) throw new Error(entry.snapshot!.error);
+      return { snapshotId: entry.snapshot!.id! };
+    },
+    {
+      validator: ({ actorId }) => {
+        const reason = rejection({ kind: 'createSnapshot', actorId });
+        if (reason) throw new Error(reason);
+      },
+    },
+  );
   setHandler(
     deleteCloneUpdate,
     () => {
       deleteRequested = true;
+      provisioning?.cancel();
     },
     {
       validator: () => {
@@ -77,40 +197,192 @@ export async function cloneWorkflow({ cloneId }: CloneWorkflowInput): Promise<vo
     },
   );
 
-  const provisioned = await provision(cloneId);
-  state.phase = provisioned ? 'serving' : 'failed';
+  let provisioning: CancellationScope | undefined;
+  if (!resume) {
+    provisioning = new CancellationScope();
+    const provisioned = await provisioning.run(() => provision()).catch((error: unknown) => {
+      if (isCancellation(error)) return false; // deleted while provisioning; the saga already cleaned up
+      throw error;
+    });
+    provisioning = undefined;
+    state.phase = provisioned ? 'serving' : 'failed';
+  }
 
-  // Requests are served one at a time; later issues add failover, snapshots and power actions.
-  await condition(() => deleteRequested);
+  // Serve requests one at a time; background restores run when no operator request waits.
+  for (;;) {
+    await condition(
+      () => deleteRequested || queue.length > 0 || (state.pendingRestore !== null && state.phase === 'serving'),
+    );
+    if (deleteRequested) break;
+    const next = queue.shift();
+    if (next) {
+      state.busy = next.request.kind;
+      await serve(next.request, next.snapshot).catch((error: unknown) => {
+        if (next.snapshot) next.snapshot.error ??= failureReason(error);
+        return recordFailure(next.request.kind, error);
+      });
+    } else {
+      const snapshotId = state.pendingRestore!;
+      state.pendingRestore = null;
+      state.busy = 'autoRestore';
+      await autoRestore(snapshotId).catch((error: unknown) => recordFailure('autoRestore', error));
+    }
+    state.busy = null;
+    // Keep the history small: hand the state to a fresh run when Temporal suggests it and idle.
+    if (workflowInfo().continueAsNewSuggested && queue.length === 0 && !deleteRequested) {
+      await continueAsNew<typeof cloneWorkflow>({
+        cloneId,
+        resume: { status: state.status, failover: state.failover, pendingRestore: state.pendingRestore },
+      });
+    }
+  }
+
   state.phase = 'deleting';
-  await db.updateClone(cloneId, { status: 'DELETING', phase: 'deleting', percent: 0 });
+  await setStatus('DELETING', { phase: 'deleting', percent: 0 });
   await vsphere.destroyCloneVm(cloneId);
-  await db.updateClone(cloneId, { status: 'DELETED', phase: 'deleted', percent: 100 });
+  await setStatus('DELETED', { phase: 'deleted', percent: 100 });
   state.phase = 'deleted';
-}
 
-/** Returns true when the clone is RUNNING, false when it ended FAILED (nothing left behind). */
-async function provision(cloneId: string): Promise<boolean> {
-  const undo: Array<() => Promise<unknown>> = [];
-  try {
-    await db.updateClone(cloneId, { phase: 'cloning the image', percent: 5 });
-    undo.push(() => vsphere.destroyCloneVm(cloneId));
-    await vsphere.cloneVmFromImage(cloneId);
-
-    await db.updateClone(cloneId, { phase: 'powering on', percent: 60 });
-    await vsphere.powerOnCloneVm(cloneId);
-
-    await db.updateClone(cloneId, { status: 'STARTING', phase: 'waiting for the guest', percent: 70 });
-    await guest.waitForCloneGuest(cloneId);
-
-    await db.updateClone(cloneId, { status: 'RUNNING', phase: 'ready', percent: 100 });
-    return true;
-  } catch (error) {
-    if (isCancellation(error)) throw error;
+  async function recordFailure(request: string, error: unknown): Promise<void> {
     const reason = failureReason(error);
-    log.warn('provisioning failed; compensating', { cloneId, reason });
-    for (const step of undo.reverse()) await step();
-    await db.updateClone(cloneId, { status: 'FAILED', reason, phase: 'failed', percent: 100 });
-    return false;
+    log.warn('request failed', { cloneId, request, reason });
+    await db.updateClone(cloneId, { reason: `${request} failed: ${reason}` });
+  }
+
+  /** Returns true when the clone is RUNNING, false when it ended FAILED (nothing left behind). */
+  async function provision(): Promise<boolean> {
+    const undo: Array<() => Promise<unknown>> = [];
+    try {
+      await db.updateClone(cloneId, { phase: 'cloning the image', percent: 5 });
+      undo.push(() => vsphere.destroyCloneVm(cloneId));
+      await vsphere.cloneVmFromImage(cloneId);
+
+      await db.updateClone(cloneId, { phase: 'powering on', percent: 50 });
+      await vsphere.powerOnCloneVm(cloneId);
+
+      await setStatus('STARTING', { phase: 'waiting for the guest', percent: 60 });
+      await guest.waitForCloneGuest(cloneId);
+
+      const facts = await db.describeClone(cloneId);
+      const latest = await db.latestSnapshot(facts.configurationId);
+      if (latest) {
+        await db.updateClone(cloneId, { phase: 'restoring the latest snapshot', percent: 80 });
+        await restoreOnto(latest, facts.machineId!, 'AUTO');
+      }
+      await setStatus('RUNNING', { phase: 'ready', percent: 100 });
+      return true;
+    } catch (error) {
+      const reason = isCancellation(error) ? 'deleted while provisioning' : failureReason(error);
+      log.warn('provisioning stopped; compensating', { cloneId, reason });
+      // Compensation must run even when the scope was cancelled by a delete.
+      await CancellationScope.nonCancellable(async () => {
+        for (const step of undo.reverse()) await step();
+        if (!isCancellation(error)) await setStatus('FAILED', { reason, phase: 'failed', percent: 100 });
+      });
+      if (isCancellation(error)) throw error;
+      return false;
+    }
+  }
+
+  /** Rebuilds `targetMachineId` from the snapshot; the old VM is restored if anything fails. */
+  async function restoreOnto(snapshotId: string, targetMachineId: string, trigger: 'AUTO' | 'MANUAL' | 'FAILBACK') {
+    const facts = await db.describeClone(cloneId);
+    const isClone = targetMachineId === facts.machineId;
+    const { restoreId } = await db.beginRestore({
+      snapshotId,
+      targetMachineId,
+      ...(isClone ? { cloneId } : {}),
+      trigger,
+    });
+    try {
+      await guest.rebuildFromSnapshot(restoreId);
+    } catch (error) {
+      await vsphere.discardRestore(restoreId);
+      await db.finishRestore(restoreId, { error: failureReason(error) });
+      throw error;
+    }
+    await db.finishRestore(restoreId, {});
+  }
+
+  /** Captures the clone VM; returns the DONE snapshot's ID. */
+  async function snapshotCloneVm(
+    trigger: 'MANUAL' | 'FAILBACK',
+    actorId: string,
+    onStarted?: (snapshotId: string) => void,
+  ): Promise<string> {
+    const facts = await db.describeClone(cloneId);
+    const { snapshotId } = await db.beginSnapshot({
+      configurationId: facts.configurationId,
+      trigger,
+      sourceMachineId: facts.machineId!,
+      cloneId,
+      requestedById: actorId,
+      // Unique per request and stable across replays, so a retried begin finds its own row.
+      workflowId: `${workflowInfo().workflowId}/snapshot-${uuid4()}`,
+    });
+    onStarted?.(snapshotId);
+    try {
+      await vsphere.captureSnapshot(snapshotId);
+    } catch (error) {
+      await db.finishSnapshotFailed(snapshotId, { reason: failureReason(error) });
+      throw error;
+    }
+    return snapshotId;
+  }
+
+  /** Carries the failover system's state back to the primary (unless discarded) and leaves failover. */
+  async function failback(actorId: string, discard: boolean, onSnapshot?: (snapshotId: string) => void) {
+    // Either way the failover state is captured first, so nothing is lost.
+    const snapshotId = await snapshotCloneVm('FAILBACK', actorId, onSnapshot);
+    if (!discard) {
+      const facts = await db.describeClone(cloneId);
+      await restoreOnto(snapshotId, facts.primaryMachineId, 'FAILBACK');
+    }
+    await db.setFailover(cloneId, false, actorId);
+    state.failover = false;
+  }
+
+  async function serve(request: CloneRequest, snapshot?: { id?: string; error?: string }): Promise<void> {
+    switch (request.kind) {
+      case 'startFailover':
+        await db.setFailover(cloneId, true, request.actorId);
+        state.failover = true;
+        return;
+      case 'endFailover':
+        return failback(request.actorId, request.discardFailoverState);
+      case 'createSnapshot': {
+        const started = (id: string) => (snapshot!.id = id);
+        // During failover a manual snapshot captures the failover system and triggers failback.
+        if (state.failover) return failback(request.actorId, false, started);
+        await snapshotCloneVm('MANUAL', request.actorId, started);
+        return;
+      }
+      case 'power':
+        return power(request.action);
+    }
+  }
+
+  async function power(action: PowerAction): Promise<void> {
+    await vsphere.powerCloneVm(cloneId, action);
+    switch (action) {
+      case 'stop':
+        return setStatus('STOPPED');
+      case 'suspend':
+        return setStatus('PAUSED');
+      case 'resume':
+        return setStatus('RUNNING');
+      case 'start':
+      case 'reboot':
+        await setStatus('STARTING', { phase: 'waiting for the guest', percent: 60 });
+        await guest.waitForCloneGuest(cloneId);
+        return setStatus('RUNNING', { phase: 'ready', percent: 100 });
+    }
+  }
+
+  async function autoRestore(snapshotId: string): Promise<void> {
+    // In failover the clone is the active system: overwriting it would lose live work.
+    if (state.failover || state.status !== 'RUNNING') return;
+    const facts = await db.describeClone(cloneId);
+    await restoreOnto(snapshotId, facts.machineId!, 'AUTO');
   }
 }

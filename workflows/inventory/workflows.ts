@@ -1,0 +1,26 @@
+// `inventory-sync`: refreshes PostgreSQL's view of vSphere, run by the Temporal Schedule of the
+// same name. The four parts are independent, so one failing does not hold back the others; the
+// run still fails (visible in the Schedule's recent actions) if any part did.
+import { ApplicationFailure, proxyActivities } from '@temporalio/workflow';
+import type { InventoryActivities } from './activities.js';
+
+const inventory = proxyActivities<InventoryActivities>({
+  startToCloseTimeout: '5m',
+  heartbeatTimeout: '1m',
+  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 3 },
+});
+
+export async function inventorySyncWorkflow(): Promise<void> {
+  const parts = {
+    machines: inventory.syncMachineInventory(),
+    networks: inventory.syncNetworkInventory(),
+    templates: inventory.syncTemplateInventory(),
+    capacity: inventory.sampleCapacity(),
+  };
+  const outcomes = await Promise.allSettled(Object.values(parts));
+  const failed = Object.keys(parts).filter((_, i) => outcomes[i]!.status === 'rejected');
+  if (failed.length > 0) {
+    const first = outcomes.find((outcome) => outcome.status === 'rejected') as PromiseRejectedResult;
+    throw ApplicationFailure.nonRetryable(`inventory sync failed for: ${failed.join(', ')}`, 'InventorySyncFailed', first.reason);
+  }
+}
