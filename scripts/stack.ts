@@ -10,6 +10,7 @@ import { DEFAULT_DATABASE_URL } from '../domain/config.js';
 import { generatePassword } from '../domain/secrets.js';
 import { createPrisma } from '../prisma/client.js';
 import { seedDemo, type DemoUser } from '../prisma/seed.js';
+import { SEARCH_ATTRIBUTES } from '../workflows/searchAttributes.js';
 import { VSphereClient } from '../workflows/vsphere/index.js';
 import { startVcsim } from '../workflows/vsphere/testing/vcsim.js';
 import { startGuestSimulator } from './lab/guestSimulator.js';
@@ -98,6 +99,7 @@ async function main(): Promise<void> {
     '--ui-port', String(PORTS.temporalUi),
     '--db-filename', join(STATE_DIR, 'temporal.db'),
     '--log-level', 'warn',
+    ...SEARCH_ATTRIBUTES.flatMap((key) => ['--search-attribute', `${key.name}=Keyword`]),
   ]);
 
   const vcsim = await startVcsim({ port: PORTS.vcsim });

@@ -20,6 +20,7 @@ import {
   type CloneRequest,
 } from '../workflows/clone/workflows.js';
 import { cloneWorkflowId } from '../workflows/ids.js';
+import { CLONE_ID, CLONE_STATUS } from '../workflows/searchAttributes.js';
 import type { GraphQLContext } from './context.js';
 import { decodeId } from './ids.js';
 
@@ -135,6 +136,10 @@ export async function createClone(ctx: GraphQLContext, input: CreateCloneInput):
       taskQueue: settings.temporal.taskQueue,
       args: [{ cloneId: clone.id }],
       memo: { cloneId: clone.id, name },
+      typedSearchAttributes: [
+        { key: CLONE_ID, value: clone.id },
+        { key: CLONE_STATUS, value: 'PROVISIONING' },
+      ],
     });
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) {

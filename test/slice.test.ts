@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import type { Client as WsClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from './support/eventually.js';
 import { collect, gql, loginAs, wsClient } from './support/graphql.js';
 import { startTestStack, type TestStack } from './support/stack.js';
 
@@ -111,6 +112,18 @@ describe('createClone end to end', () => {
       adminToken,
     );
     expect(list.data.clones).toEqual({ totalCount: 1, edges: [{ node: { id: cloneId, status: 'RUNNING' } }] });
+
+    // Operators find the clone's workflow in the Temporal UI by clone ID and status.
+    const { id: workflowCloneId } = await stack.prisma.clone.findFirstOrThrow({ where: { name: 'Line 1 standby' } });
+    await eventually(
+      async () => {
+        const query = `CloneId = "${workflowCloneId}" AND CloneStatus = "RUNNING"`;
+        const found = [];
+        for await (const workflow of stack.temporal.workflow.list({ query })) found.push(workflow.workflowId);
+        return found.length === 1 && found[0] === `clone-${workflowCloneId}`;
+      },
+      { what: 'the workflow by search attributes' },
+    );
 
     // Every transition is in the audit trail.
     const { id: rowId } = await stack.prisma.clone.findFirstOrThrow({ where: { name: 'Line 1 standby' } });

@@ -5,6 +5,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { TestProject } from 'vitest/node';
 import { createDatabase, dropDatabase, migrateDeploy } from '../../scripts/lib/db.mjs';
 import { ensureTool } from '../../scripts/lib/tools.mjs';
+import { SEARCH_ATTRIBUTES } from '../../workflows/searchAttributes.js';
 import { databaseUrlFor } from './database.js';
 
 declare module 'vitest' {
@@ -20,7 +21,11 @@ export default async function setup(project: TestProject) {
   await migrateDeploy(templateDatabaseUrl);
 
   const temporal = await TestWorkflowEnvironment.createLocal({
-    server: { executable: { type: 'existing-path', path: ensureTool('temporal') }, ip: '127.0.0.1' },
+    server: {
+      executable: { type: 'existing-path', path: ensureTool('temporal') },
+      ip: '127.0.0.1',
+      searchAttributes: SEARCH_ATTRIBUTES,
+    },
   });
 
   project.provide('templateDatabaseUrl', templateDatabaseUrl);

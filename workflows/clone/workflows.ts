@@ -15,11 +15,13 @@ import {
   proxyActivities,
   setHandler,
   upsertMemo,
+  upsertSearchAttributes,
   uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { CloneStatusName } from '../../domain/cloneStatus.js';
 import type { RestoreActivities } from '../restores/activities.js';
+import { CLONE_STATUS } from '../searchAttributes.js';
 import type { SnapshotActivities } from '../snapshots/activities.js';
 import type { CloneActivities, PowerAction } from './activities.js';
 
@@ -111,6 +113,7 @@ export async function cloneWorkflow({ cloneId, resume }: CloneWorkflowInput): Pr
     await db.updateClone(cloneId, { status, ...progress });
     state.status = status;
     upsertMemo({ status });
+    upsertSearchAttributes([{ key: CLONE_STATUS, value: status }]);
   }
 
   /** Why `request` cannot be served now, or null. Counts requests already queued. */
