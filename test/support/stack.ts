@@ -13,7 +13,7 @@ import { startGuestSimulator, type GuestSimulator } from '../../scripts/lab/gues
 import { startApiServer, type ApiServer } from '../../server/app.js';
 import { createWorker } from '../../workflows/worker.js';
 import { VSphereClient } from '../../workflows/vsphere/index.js';
-import { startVcsim } from '../../workflows/vsphere/testing/vcsim.js';
+import { startVcsim, type VcsimOptions } from '../../workflows/vsphere/testing/vcsim.js';
 import { createTestDatabase } from './database.js';
 
 export interface TestStack {
@@ -24,6 +24,10 @@ export interface TestStack {
   taskQueue: string;
   seed: SeedResult;
   users: Record<'admin' | 'operator' | 'developer', DemoUser>;
+  /** The environment `workflows/worker.ts` needs to serve this stack as a separate process. */
+  workerEnv: NodeJS.ProcessEnv;
+  /** Stops the API and starts a new one on the same port (clients see a server restart); `api` is replaced. */
+  restartApi(options?: { downtimeMs?: number }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -31,6 +35,10 @@ export interface TestStackOptions {
   /** Let the lab guest simulator give powered-on VMs an IP (default true). */
   guests?: boolean;
   guestWaitTimeoutMs?: number;
+  /** Passed to startVcsim, e.g. { methodDelay: 'CreateSnapshot:3000' } to make captures slow. */
+  vcsimOptions?: VcsimOptions;
+  /** Run a worker in the test process (default true); without it, start `workerEnv` processes. */
+  inProcessWorker?: boolean;
 }
 
 export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
@@ -44,7 +52,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     const prisma = createPrisma(database.url);
     cleanups.push(() => prisma.$disconnect());
 
-    const vcsim = await startVcsim();
+    const vcsim = await startVcsim(options.vcsimOptions);
     cleanups.push(() => vcsim.stop());
     const vsphere = new VSphereClient({
       url: vcsim.url,
@@ -64,22 +72,37 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     const secretKey = randomBytes(32).toString('base64');
     const address = inject('temporalAddress');
     const taskQueue = `test-${randomBytes(4).toString('hex')}`;
-    const workerConnection = await NativeConnection.connect({ address });
-    cleanups.push(() => workerConnection.close());
-    const worker: Worker = await createWorker({
-      connection: workerConnection,
-      namespace: 'default',
-      taskQueue,
-      prisma,
-      vsphere,
-      secretKey,
-      guestWaitTimeoutMs: options.guestWaitTimeoutMs ?? 60_000,
-    });
-    const running = worker.run();
-    cleanups.push(async () => {
-      worker.shutdown();
-      await running;
-    });
+    const guestWaitTimeoutMs = options.guestWaitTimeoutMs ?? 60_000;
+    if (options.inProcessWorker !== false) {
+      const workerConnection = await NativeConnection.connect({ address });
+      cleanups.push(() => workerConnection.close());
+      const worker: Worker = await createWorker({
+        connection: workerConnection,
+        namespace: 'default',
+        taskQueue,
+        prisma,
+        vsphere,
+        secretKey,
+        guestWaitTimeoutMs,
+      });
+      const running = worker.run();
+      cleanups.push(async () => {
+        worker.shutdown();
+        await running;
+      });
+    }
+    const workerEnv: NodeJS.ProcessEnv = {
+      ...process.env,
+      DATABASE_URL: database.url,
+      TEMPORAL_ADDRESS: address,
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      VSPHERE_URL: vcsim.url,
+      VSPHERE_USERNAME: vcsim.username,
+      VSPHERE_PASSWORD: vcsim.password,
+      VSPHERE_THUMBPRINT: vcsim.thumbprintSha256,
+      ENCLAVE_SECRET_KEY: secretKey,
+      GUEST_WAIT_TIMEOUT_MS: String(guestWaitTimeoutMs),
+    };
 
     const connection = await Connection.connect({ address });
     cleanups.push(() => connection.close());
@@ -88,17 +111,26 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     const bus = new PgEventBus(database.url);
     await bus.start();
     cleanups.push(() => bus.close());
-    const api = await startApiServer(
-      { prisma, temporal, bus, settings: { secretKey, temporal: { address, namespace: 'default', taskQueue } } },
-      { host: '127.0.0.1', port: 0 },
-    );
+    const startApi = (port: number) =>
+      startApiServer(
+        { prisma, temporal, bus, settings: { secretKey, temporal: { address, namespace: 'default', taskQueue } } },
+        { host: '127.0.0.1', port },
+      );
+    let api = await startApi(0);
     cleanups.push(() => api.close());
+    const restartApi = async ({ downtimeMs = 0 } = {}) => {
+      await api.close();
+      await new Promise((resolve) => setTimeout(resolve, downtimeMs));
+      api = await startApi(Number(new URL(api.url).port));
+      stack.api = api;
+    };
 
     if (options.guests !== false) {
       const guests: GuestSimulator = startGuestSimulator(vsphere, { intervalMs: 250, bootDelayMs: 500 });
       cleanups.push(() => guests.stop());
     }
-    return { api, prisma, vsphere, temporal, taskQueue, seed, users, close };
+    const stack: TestStack = { api, prisma, vsphere, temporal, taskQueue, seed, users, workerEnv, restartApi, close };
+    return stack;
   } catch (error) {
     await close();
     throw error;

@@ -21,6 +21,11 @@ export async function inventorySyncWorkflow(): Promise<void> {
   const failed = Object.keys(parts).filter((_, i) => outcomes[i]!.status === 'rejected');
   if (failed.length > 0) {
     const first = outcomes.find((outcome) => outcome.status === 'rejected') as PromiseRejectedResult;
-    throw ApplicationFailure.nonRetryable(`inventory sync failed for: ${failed.join(', ')}`, 'InventorySyncFailed', first.reason);
+    throw ApplicationFailure.create({
+      message: `inventory sync failed for: ${failed.join(', ')}`,
+      type: 'InventorySyncFailed',
+      nonRetryable: true,
+      cause: first.reason instanceof Error ? first.reason : undefined,
+    });
   }
 }
