@@ -20,6 +20,8 @@ export interface Settings {
   secretKey: string;
   /** How long provisioning waits for the guest to report an IP before giving up. */
   guestWaitTimeoutMs: number;
+  /** How often the inventory sync refreshes machines, networks, templates and capacity. */
+  inventorySyncSeconds: number;
   api: { host: string; port: number };
 }
 
@@ -55,6 +57,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     },
     secretKey: required(env, 'ENCLAVE_SECRET_KEY'),
     guestWaitTimeoutMs: positiveInt(env, 'GUEST_WAIT_TIMEOUT_MS', 30 * 60 * 1000),
+    inventorySyncSeconds: positiveInt(env, 'INVENTORY_SYNC_SECONDS', 300),
     api: { host: env.API_HOST || '127.0.0.1', port: positiveInt(env, 'PORT', 4000) },
   };
 }

@@ -2,11 +2,14 @@
 // Stateless apart from its vSphere session, so any number of them can share the task queue.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { loadSettings, type Settings } from '../domain/config.js';
 import { createPrisma, type PrismaClient } from '../prisma/client.js';
 import { createCloneActivities } from './clone/activities.js';
+import { syncInventorySchedule } from './inventory/schedules.js';
 import { createRestoreActivities } from './restores/activities.js';
+import { syncAllConfigurationSchedules } from './snapshots/schedules.js';
 import { createInventoryActivities } from './inventory/activities.js';
 import { createSnapshotActivities } from './snapshots/activities.js';
 import { VSphereClient } from './vsphere/index.js';
@@ -51,6 +54,22 @@ export function createWorker(deps: WorkerDeps): Promise<Worker> {
   });
 }
 
+/**
+ * Makes the Temporal Schedules match the database: one per configuration, plus the inventory
+ * sync. Idempotent, so every worker replica runs it at start-up; it also repairs a schedule the
+ * API could not set while Temporal was away.
+ */
+async function syncSchedules(settings: Settings, prisma: PrismaClient): Promise<void> {
+  const connection = await Connection.connect({ address: settings.temporal.address });
+  try {
+    const client = new Client({ connection, namespace: settings.temporal.namespace });
+    await syncAllConfigurationSchedules(client, settings.temporal.taskQueue, prisma);
+    await syncInventorySchedule(client, settings.temporal.taskQueue, settings.inventorySyncSeconds);
+  } finally {
+    await connection.close();
+  }
+}
+
 async function main(): Promise<void> {
   const settings = loadSettings();
   const prisma = createPrisma(settings.databaseUrl);
@@ -65,9 +84,10 @@ async function main(): Promise<void> {
     secretKey: settings.secretKey,
     guestWaitTimeoutMs: settings.guestWaitTimeoutMs,
   });
+  await syncSchedules(settings, prisma);
   // Worker.run installs SIGINT/SIGTERM handlers that drain in-flight tasks before resolving.
   await worker.run();
-  await Promise.allSettled([vsphere.logout(), prisma.$disconnect(), connection.close()]);
+  await Promise.allSettled([vsphere.close(), prisma.$disconnect(), connection.close()]);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

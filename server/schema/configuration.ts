@@ -1,9 +1,11 @@
 // Configurations: what of a primary is snapshotted, how often, and how long it is kept.
-import { conflict, notFound, validationError } from '../../domain/errors.js';
+import { AppError, conflict, notFound, validationError } from '../../domain/errors.js';
 import { recordEvent } from '../../domain/events.js';
 import { checkConfigurationInput, checkSchedule, Problems } from '../../domain/validation.js';
 import { Prisma } from '../../prisma/client.js';
+import { syncConfigurationSchedule } from '../../workflows/snapshots/schedules.js';
 import { builder } from '../builder.js';
+import type { GraphQLContext } from '../context.js';
 import { decodeId } from '../ids.js';
 import { direction, optionalId, OrderDirection } from './common.js';
 
@@ -110,13 +112,28 @@ function raceConflict(error: unknown): never {
   throw error;
 }
 
+/**
+ * Makes the configuration's Temporal Schedule match its row. The row is already committed: if
+ * Temporal is away the caller hears so, and the worker's start-up sync creates the schedule later.
+ */
+async function applySchedule(ctx: GraphQLContext, configurationId: string): Promise<void> {
+  const row = await ctx.prisma.configuration.findUniqueOrThrow({ where: { id: configurationId } });
+  try {
+    await syncConfigurationSchedule(ctx.temporal, ctx.settings.temporal.taskQueue, row);
+  } catch (error) {
+    console.error('schedule sync failed:', error instanceof Error ? error.message : error);
+    throw new AppError('UNAVAILABLE', 'the configuration was saved, but its snapshot schedule could not be set yet; it will be when the worker next starts');
+  }
+}
+
 builder.mutationFields((t) => ({
   createConfiguration: t.prismaField({
     type: 'Configuration',
-    description: 'Admin only. The snapshot schedule takes effect when the worker next syncs schedules.',
+    description: 'Admin only. Creates the Temporal Schedule `configuration-<id>` that snapshots its active machine.',
     authScopes: { admin: true },
     args: { input: t.arg({ type: CreateConfigurationInput, required: true }) },
-    resolve: async (query, _root, { input }, { prisma, user }) => {
+    resolve: async (query, _root, { input }, ctx) => {
+      const { prisma, user } = ctx;
       const problems = checkConfigurationInput(input);
       const ids = { primaryMachineId: '', applicationId: '' };
       for (const [field, typename] of [['primaryMachineId', 'Machine'], ['applicationId', 'Application']] as const) {
@@ -165,6 +182,7 @@ builder.mutationFields((t) => ({
           return row;
         })
         .catch(raceConflict);
+      await applySchedule(ctx, created.id);
       return prisma.configuration.findUniqueOrThrow({ ...query, where: { id: created.id } });
     },
   }),
@@ -176,7 +194,8 @@ builder.mutationFields((t) => ({
       configurationId: t.arg.id({ required: true }),
       input: t.arg({ type: UpdateConfigurationInput, required: true }),
     },
-    resolve: async (query, _root, { configurationId, input }, { prisma, user }) => {
+    resolve: async (query, _root, { configurationId, input }, ctx) => {
+      const { prisma, user } = ctx;
       const id = decodeId(String(configurationId), 'Configuration', 'configurationId');
       const current = await prisma.configuration.findUnique({ where: { id } });
       if (!current) throw notFound('configuration', 'configurationId');
@@ -200,6 +219,7 @@ builder.mutationFields((t) => ({
           data: next,
         });
       });
+      await applySchedule(ctx, id);
       return prisma.configuration.findUniqueOrThrow({ ...query, where: { id } });
     },
   }),

@@ -196,10 +196,20 @@ export function createCloneActivities({ prisma, vsphere, secretKey, guestWaitTim
       };
     },
 
-    /** The configuration's newest DONE snapshot still present in vSphere, if any. */
+    /**
+     * The configuration's newest scheduled snapshot of its active system that vSphere still has,
+     * if any. Manual and failback snapshots of a clone are that clone's own business.
+     */
     async latestSnapshot(configurationId: string): Promise<string | null> {
       const snapshot = await prisma.snapshot.findFirst({
-        where: { configurationId, status: 'DONE', prunedAt: null, vsphereRef: { not: null } },
+        where: {
+          configurationId,
+          trigger: 'SCHEDULED',
+          status: 'DONE',
+          prunedAt: null,
+          vsphereRef: { not: null },
+          sourceMachine: { removedAt: null },
+        },
         orderBy: { startedAt: 'desc' },
         select: { id: true },
       });
@@ -280,9 +290,15 @@ export function createCloneActivities({ prisma, vsphere, secretKey, guestWaitTim
       const clone = await loadClone(cloneId);
       if (clone.machine && !clone.machine.removedAt) {
         await prisma.$transaction(async (tx) => {
+          const removedAt = new Date();
           await tx.machine.update({
             where: { id: clone.machine!.id },
-            data: { removedAt: new Date(), powerState: 'POWERED_OFF', online: false, guestIp: null },
+            data: { removedAt, powerState: 'POWERED_OFF', online: false, guestIp: null },
+          });
+          // vSphere snapshots live in their VM: they went with it.
+          await tx.snapshot.updateMany({
+            where: { sourceMachineId: clone.machine!.id, prunedAt: null },
+            data: { prunedAt: removedAt },
           });
           await recordEvent(tx, {
             actor: SYSTEM,

@@ -1,0 +1,102 @@
+// A clone's life through the SDK: log in, create a clone, wait until it is RUNNING, fail over to
+// it, fail back (carrying the failover state to the primary), then delete it and wait until it
+// is DELETED.
+//
+// Against the local stack (`npm run dev` in the repository):
+//   npx tsx sdk/examples/failover-roundtrip.ts
+// It logs in as ENCLAVE_USERNAME (default admin) with ENCLAVE_PASSWORD, or with the password the
+// dev stack keeps in .enclave/dev-state.json; ENCLAVE_URL defaults to http://127.0.0.1:4000/graphql.
+//
+// In the repository the SDK is imported from its source; in your project import '@enclave/sdk'.
+import { readFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
+import WebSocket from 'ws';
+import { createClient, EnclaveError, type Clone } from '../src/index.js';
+
+export interface RoundtripOptions {
+  url: string;
+  username: string;
+  password: string;
+  /** Milliseconds to wait for each state (default 20 minutes: real vSphere provisioning takes 10–15). */
+  timeout?: number;
+  log?: (line: string) => void;
+}
+
+/** Runs the round trip and returns the clone as it ended (DELETED). */
+export async function main(options: RoundtripOptions): Promise<Clone> {
+  const log = options.log ?? console.log;
+  const timeout = options.timeout ?? 20 * 60_000;
+
+  const { token, user } = await createClient({ url: options.url }).login({ username: options.username, password: options.password });
+  log(`logged in as ${user.username} (${user.role})`);
+  // Node 20 has no global WebSocket, so subscriptions get the `ws` package's.
+  const client = createClient({ url: options.url, token, webSocketImpl: WebSocket });
+  try {
+    const [images, networks, configurations, resources] = await Promise.all([
+      client.vmImages(),
+      client.networks(),
+      client.configurations({ first: 1 }),
+      client.resources(),
+    ]);
+    const image = images[0];
+    const network = networks.find((n) => n.name === 'VM Network') ?? networks[0];
+    const configuration = configurations.edges[0]?.node;
+    if (!image || !network || !configuration) throw new Error('the stack has no image, network or configuration yet');
+    log(`free capacity: ${resources?.cpuCores.available ?? '?'} cores, ${resources?.ramGb.available ?? '?'} GB`);
+
+    const created = await client.createClone({
+      input: {
+        name: `SDK roundtrip ${randomBytes(3).toString('hex')}`,
+        description: `standby of ${configuration.primaryMachine.name}, made by the SDK example`,
+        imageId: image.id,
+        configurationId: configuration.id,
+        networkId: network.id,
+        cpu: 1,
+        ramGb: 1,
+      },
+    });
+    log(`created ${created.name} (${created.id}): ${created.status}`);
+
+    try {
+      const running = await client.waitForCloneStatus(created.id, 'RUNNING', { timeout });
+      log(`${running.name} is RUNNING on ${running.machine?.name} at ${running.machine?.guestIp ?? 'no IP yet'}`);
+
+      await client.startFailover({ cloneId: created.id });
+      await client.waitForClone(created.id, (clone) => clone.failover, { timeout });
+      log(`failed over: ${running.name} is the active system`);
+      await client.endFailover({ cloneId: created.id });
+      const back = await client.waitForClone(created.id, (clone) => !clone.failover, { timeout });
+      log(`failed back to ${back.primaryMachine.name}: the failover state was restored onto it`);
+    } finally {
+      // Delete even when provisioning failed, so the example leaves nothing behind.
+      await client.deleteClone({ cloneId: created.id });
+      log(`deleting ${created.name}`);
+    }
+    const deleted = await client.waitForCloneStatus(created.id, 'DELETED', { timeout });
+    log(`${deleted.name} is DELETED`);
+    return deleted;
+  } finally {
+    await client.close();
+  }
+}
+
+async function passwordFromDevStack(username: string): Promise<string> {
+  const path = new URL('../../.enclave/dev-state.json', import.meta.url);
+  const state = JSON.parse(await readFile(path, 'utf8')) as { users: Array<{ username: string; password: string }> };
+  const user = state.users.find((u) => u.username === username);
+  if (!user) throw new Error(`no ${username} in ${path.pathname}`);
+  return user.password;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const username = process.env.ENCLAVE_USERNAME ?? 'admin';
+  main({
+    url: process.env.ENCLAVE_URL ?? 'http://127.0.0.1:4000/graphql',
+    username,
+    password: process.env.ENCLAVE_PASSWORD ?? (await passwordFromDevStack(username)),
+  }).catch((error: unknown) => {
+    console.error(error instanceof EnclaveError ? `${error.code}${error.field ? ` (${error.field})` : ''}: ${error.message}` : error);
+    process.exitCode = 1;
+  });
+}

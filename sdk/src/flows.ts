@@ -1,0 +1,129 @@
+// Waiting for a clone to reach a state. The subscription reports changes as they happen; a
+// poll runs beside it (at start, on every reconnect and at an interval) because a subscription
+// only sees changes made after it is registered and misses those made while its socket was
+// down, and because some deployments may not pass WebSockets at all.
+import { EnclaveError } from './errors.js';
+import type { CloneStatus } from './generated/graphql.js';
+import type { RequestOptions } from './transport.js';
+import type { Clone, CloneStatusChange } from './types.js';
+
+export interface WaitOptions {
+  /** Give up after this many milliseconds (default 30 minutes: real provisioning takes 10–15). */
+  timeout?: number;
+  /** Milliseconds between polls beside the subscription (default 5000). */
+  pollInterval?: number;
+  /**
+   * Statuses that end the wait with an error because the awaited state will not come by itself
+   * (default FAILED, CRASHED, DELETED, except those awaited).
+   */
+  failOn?: CloneStatus[];
+  signal?: AbortSignal;
+}
+
+/** The awaited state did not come: the timeout passed or the clone reached a `failOn` status. */
+export class EnclaveWaitError extends Error {
+  override readonly name = 'EnclaveWaitError';
+  constructor(
+    message: string,
+    readonly reason: 'TIMEOUT' | 'UNEXPECTED_STATUS',
+    /** The clone as last seen. */
+    readonly clone: Clone | null,
+  ) {
+    super(message);
+  }
+}
+
+/** What the wait needs of the client. */
+export interface CloneWatcher {
+  clone(variables: { id: string }, options?: RequestOptions): Promise<Clone | null>;
+  cloneStatusChanged(variables?: { cloneId?: string | null }): AsyncIterableIterator<CloneStatusChange>;
+  onConnected(listener: () => void): () => void;
+}
+
+const DEFAULT_TIMEOUT_MS = 30 * 60_000;
+const DEFAULT_POLL_MS = 5_000;
+const TERMINAL: CloneStatus[] = ['FAILED', 'CRASHED', 'DELETED'];
+
+/** Resolves with the clone once `until(clone)` holds. */
+export function waitForClone(
+  watcher: CloneWatcher,
+  cloneId: string,
+  until: (clone: Clone) => boolean,
+  options: WaitOptions & { awaited?: CloneStatus[] } = {},
+): Promise<Clone> {
+  const failOn = options.failOn ?? TERMINAL.filter((status) => !options.awaited?.includes(status));
+  const stop = new AbortController();
+  let last: Clone | null = null;
+
+  return new Promise<Clone>((resolve, reject) => {
+    if (options.signal?.aborted) return reject(options.signal.reason);
+    const timeout = options.timeout ?? DEFAULT_TIMEOUT_MS;
+    const timer = setTimeout(() => {
+      const message = `Timed out after ${timeout} ms waiting for clone ${cloneId} (last status ${last?.status ?? 'unknown'})`;
+      finish(() => reject(new EnclaveWaitError(message, 'TIMEOUT', last)));
+    }, timeout);
+    const onAbort = () => finish(() => reject(options.signal?.reason));
+    options.signal?.addEventListener('abort', onAbort);
+    const changes = watcher.cloneStatusChanged({ cloneId });
+    const offConnected = watcher.onConnected(() => poll());
+    const poller = setInterval(() => poll(), options.pollInterval ?? DEFAULT_POLL_MS);
+
+    function finish(outcome: () => void) {
+      if (stop.signal.aborted) return;
+      stop.abort();
+      clearTimeout(timer);
+      clearInterval(poller);
+      options.signal?.removeEventListener('abort', onAbort);
+      offConnected();
+      void changes.return?.();
+      outcome();
+    }
+
+    function observe(clone: Clone) {
+      if (stop.signal.aborted) return;
+      last = clone;
+      if (until(clone)) return finish(() => resolve(clone));
+      if (failOn.includes(clone.status)) {
+        const reason = clone.statusReason ? `: ${clone.statusReason}` : '';
+        const error = new EnclaveWaitError(`Clone ${clone.name} is ${clone.status}${reason}`, 'UNEXPECTED_STATUS', clone);
+        finish(() => reject(error));
+      }
+    }
+
+    function poll() {
+      watcher.clone({ id: cloneId }, { signal: stop.signal }).then(
+        (clone) => {
+          if (clone) return observe(clone);
+          const error = new EnclaveError([{ message: `Clone ${cloneId} not found`, extensions: { code: 'NOT_FOUND', field: 'cloneId' } }]);
+          finish(() => reject(error));
+        },
+        (error: unknown) => {
+          // A poll that did not get through is retried at the next tick; API refusals (no
+          // access, bad ID) end the wait, since waiting will not change them.
+          if (error instanceof EnclaveError) finish(() => reject(error));
+        },
+      );
+    }
+
+    void (async () => {
+      // A failing subscription leaves the wait to polling.
+      try {
+        for await (const change of changes) if (change.clone) observe(change.clone);
+      } catch {
+        /* polling continues */
+      }
+    })();
+    poll();
+  });
+}
+
+/** Resolves with the clone once its status is `status` (or one of them). */
+export function waitForCloneStatus(
+  watcher: CloneWatcher,
+  cloneId: string,
+  status: CloneStatus | CloneStatus[],
+  options: WaitOptions = {},
+): Promise<Clone> {
+  const awaited = Array.isArray(status) ? status : [status];
+  return waitForClone(watcher, cloneId, (clone) => awaited.includes(clone.status), { ...options, awaited });
+}
