@@ -11,8 +11,8 @@ import { generatePassword } from '../domain/secrets.js';
 import { createPrisma } from '../prisma/client.js';
 import { seedDemo, type DemoUser } from '../prisma/seed.js';
 import { SEARCH_ATTRIBUTES } from '../workflows/searchAttributes.js';
-import { VSphereClient } from '../workflows/vsphere/index.js';
-import { startVcsim } from '../workflows/vsphere/testing/vcsim.js';
+import { consoleLogger } from '../workflows/vsphere/logger.js';
+import { connectToVcsim, startVcsim } from '../workflows/vsphere/testing/vcsim.js';
 import { startGuestSimulator } from './lab/guestSimulator.js';
 import { ROOT } from './lib/bootstrap.mjs';
 import { createDatabase, migrateDeploy } from './lib/db.mjs';
@@ -104,12 +104,7 @@ async function main(): Promise<void> {
 
   const vcsim = await startVcsim({ port: PORTS.vcsim });
   cleanups.push(() => vcsim.stop());
-  const vsphere = new VSphereClient({
-    url: vcsim.url,
-    username: vcsim.username,
-    password: vcsim.password,
-    tls: { thumbprintSha256: vcsim.thumbprintSha256 },
-  });
+  const vsphere = connectToVcsim(vcsim, { logger: consoleLogger });
 
   console.log('seeding demo data');
   const prisma = createPrisma(databaseUrl);

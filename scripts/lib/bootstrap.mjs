@@ -17,8 +17,11 @@ export async function bootstrap(log = (line) => console.log(line)) {
   const lock = join(ROOT, 'package-lock.json');
   const installed = join(ROOT, 'node_modules', '.package-lock.json');
   if (!existsSync(installed) || newer(lock, installed)) {
-    log('installing npm packages (npm ci)');
-    run('npm', ['ci', '--no-audit', '--no-fund']);
+    // `npm install` with the committed lock installs exactly the locked versions. Not `npm ci`:
+    // it refuses a lock whose optional platform packages (e.g. @swc/core-darwin-*) the registry
+    // mirror here does not serve, although nothing on this platform needs them.
+    log('installing npm packages (npm install, as locked)');
+    run('npm', ['install', '--no-audit', '--no-fund']);
   }
   const { ensureTools } = await import('./tools.mjs');
   const tools = ensureTools(log);

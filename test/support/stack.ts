@@ -13,7 +13,7 @@ import { startGuestSimulator, type GuestSimulator } from '../../scripts/lab/gues
 import { startApiServer, type ApiServer } from '../../server/app.js';
 import { createWorker } from '../../workflows/worker.js';
 import { VSphereClient } from '../../workflows/vsphere/index.js';
-import { startVcsim, type VcsimOptions } from '../../workflows/vsphere/testing/vcsim.js';
+import { connectToVcsim, startVcsim, type VcsimOptions } from '../../workflows/vsphere/testing/vcsim.js';
 import { createTestDatabase } from './database.js';
 
 export interface TestStack {
@@ -54,13 +54,8 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
 
     const vcsim = await startVcsim(options.vcsimOptions);
     cleanups.push(() => vcsim.stop());
-    const vsphere = new VSphereClient({
-      url: vcsim.url,
-      username: vcsim.username,
-      password: vcsim.password,
-      tls: { thumbprintSha256: vcsim.thumbprintSha256 },
-    });
-    cleanups.push(() => vsphere.logout().catch(() => undefined));
+    const vsphere = connectToVcsim(vcsim);
+    cleanups.push(() => vsphere.close().catch(() => undefined));
 
     const users = {
       admin: { username: 'admin', name: 'Ada Admin', role: 'GLOBAL_ADMIN', password: generatePassword() },

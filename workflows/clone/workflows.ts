@@ -20,6 +20,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { CloneStatusName } from '../../domain/cloneStatus.js';
+import { BOOKKEEPING, failureReason, GUEST_WAIT, VSPHERE_TASK } from '../policies.js';
 import type { RestoreActivities } from '../restores/activities.js';
 import { CLONE_STATUS } from '../searchAttributes.js';
 import type { SnapshotActivities } from '../snapshots/activities.js';
@@ -27,32 +28,9 @@ import type { CloneActivities, PowerAction } from './activities.js';
 
 type Activities = CloneActivities & RestoreActivities & SnapshotActivities;
 
-const RETRYING = { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1m' } as const;
-// Faults that retrying cannot fix: the activities raise them as these types.
-const PERMANENT = ['NotFound', 'DuplicateName', 'InsufficientResources', 'InvalidTransition', 'GuestTimeout', 'InvalidInput'];
-
-/** Bookkeeping writes to PostgreSQL: quick, retried for as long as the database is away. */
-const db = proxyActivities<Activities>({
-  startToCloseTimeout: '30s',
-  retry: { ...RETRYING, nonRetryableErrorTypes: PERMANENT },
-});
-
-/**
- * vSphere tasks: minutes long, heartbeating progress (the client reports at least every 10 s),
- * retried a few times for transient faults. A worker that dies mid-task is noticed within 30 s.
- */
-const vsphere = proxyActivities<Activities>({
-  startToCloseTimeout: '30m',
-  heartbeatTimeout: '30s',
-  retry: { ...RETRYING, maximumAttempts: 5, nonRetryableErrorTypes: PERMANENT },
-});
-
-/** Waiting for a guest (alone or inside a restore): the activities enforce the configurable deadline. */
-const guest = proxyActivities<Activities>({
-  startToCloseTimeout: '3h',
-  heartbeatTimeout: '1m',
-  retry: { ...RETRYING, maximumAttempts: 3, nonRetryableErrorTypes: PERMANENT },
-});
+const db = proxyActivities<Activities>(BOOKKEEPING);
+const vsphere = proxyActivities<Activities>(VSPHERE_TASK);
+const guest = proxyActivities<Activities>(GUEST_WAIT);
 
 export interface CloneWorkflowInput {
   cloneId: string;
@@ -92,13 +70,6 @@ const POWER_FROM: Record<PowerAction, readonly CloneStatusName[]> = {
   resume: ['PAUSED'],
   reboot: ['RUNNING'],
 };
-
-function failureReason(error: unknown): string {
-  let current: unknown = error;
-  // Activity failures wrap the real cause; the innermost message is the one an operator needs.
-  while (current instanceof Error && current.cause instanceof Error) current = current.cause;
-  return current instanceof Error ? current.message : String(error);
-}
 
 export async function cloneWorkflow({ cloneId, resume }: CloneWorkflowInput): Promise<void> {
   const state: CloneWorkflowState = {

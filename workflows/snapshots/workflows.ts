@@ -14,24 +14,11 @@ import {
 } from '@temporalio/workflow';
 import { autoRestoreSignal } from '../clone/workflows.js';
 import { cloneWorkflowId } from '../ids.js';
+import { BOOKKEEPING, failureReason, VSPHERE_TASK } from '../policies.js';
 import type { SnapshotActivities } from './activities.js';
 
-const RETRYING = { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1m' } as const;
-// Faults that retrying cannot fix: the activities raise them as these types.
-const PERMANENT = ['NotFound', 'InvalidTransition', 'InvalidInput'];
-
-/** Bookkeeping in PostgreSQL: quick, retried for as long as the database is away. */
-const db = proxyActivities<SnapshotActivities>({
-  startToCloseTimeout: '30s',
-  retry: { ...RETRYING, nonRetryableErrorTypes: PERMANENT },
-});
-
-/** vSphere snapshot tasks: heartbeating, retried a few times for transient faults. */
-const vsphere = proxyActivities<SnapshotActivities>({
-  startToCloseTimeout: '30m',
-  heartbeatTimeout: '1m',
-  retry: { ...RETRYING, maximumAttempts: 5, nonRetryableErrorTypes: PERMANENT },
-});
+const db = proxyActivities<SnapshotActivities>(BOOKKEEPING);
+const vsphere = proxyActivities<SnapshotActivities>(VSPHERE_TASK);
 
 export interface SnapshotWorkflowInput {
   configurationId: string;
@@ -40,13 +27,6 @@ export interface SnapshotWorkflowInput {
   cloneId?: string;
   requestedById?: string;
   retryOfId?: string;
-}
-
-function failureReason(error: unknown): string {
-  let current: unknown = error;
-  // Activity failures wrap the real cause; the innermost message is the one an operator needs.
-  while (current instanceof Error && current.cause instanceof Error) current = current.cause;
-  return current instanceof Error ? current.message : String(error);
 }
 
 export async function snapshotWorkflow(input: SnapshotWorkflowInput): Promise<{ snapshotId: string }> {
