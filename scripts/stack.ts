@@ -6,11 +6,12 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
+import { Connection } from '@temporalio/client';
 import { DEFAULT_DATABASE_URL } from '../domain/config.js';
 import { generatePassword } from '../domain/secrets.js';
 import { createPrisma } from '../prisma/client.js';
 import { seedDemo, type DemoUser } from '../prisma/seed.js';
-import { SEARCH_ATTRIBUTES } from '../workflows/searchAttributes.js';
+import { ensureSearchAttributes } from '../workflows/namespace.js';
 import { consoleLogger } from '../workflows/vsphere/logger.js';
 import { connectToVcsim, startVcsim } from '../workflows/vsphere/testing/vcsim.js';
 import { startGuestSimulator } from './lab/guestSimulator.js';
@@ -99,7 +100,6 @@ async function main(): Promise<void> {
     '--ui-port', String(PORTS.temporalUi),
     '--db-filename', join(STATE_DIR, 'temporal.db'),
     '--log-level', 'warn',
-    ...SEARCH_ATTRIBUTES.flatMap((key) => ['--search-attribute', `${key.name}=Keyword`]),
   ]);
 
   const vcsim = await startVcsim({ port: PORTS.vcsim });
@@ -115,6 +115,10 @@ async function main(): Promise<void> {
   cleanups.push(() => guests.stop());
 
   await waitForPort(PORTS.temporal, 'Temporal');
+  // The API may start a clone workflow before the worker has prepared the namespace.
+  const temporalConnection = await Connection.connect({ address: `127.0.0.1:${PORTS.temporal}` });
+  await ensureSearchAttributes(temporalConnection, 'default');
+  await temporalConnection.close();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: databaseUrl,

@@ -143,6 +143,7 @@ export async function createClone(ctx: GraphQLContext, input: CreateCloneInput):
     });
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) {
+      console.error(`createClone: starting clone-${clone.id} failed:`, error instanceof Error ? error.message : error);
       // Nothing was provisioned: remove the rows so the failed request leaves no trace but its log.
       await prisma.$transaction([
         prisma.event.deleteMany({ where: { cloneId: clone.id } }),

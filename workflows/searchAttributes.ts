@@ -1,6 +1,6 @@
 // Custom search attributes, so the Temporal UI can list a clone's workflows by clone ID and
-// status ("CloneStatus = 'FAILED'"). They must be registered on the namespace: the dev stack and
-// the tests do it when they start Temporal; production runs
+// status ("CloneStatus = 'FAILED'"). Workers register them at start-up (namespace.ts); where
+// workers lack that permission an operator runs
 // `temporal operator search-attribute create --name CloneId --type Keyword` (and CloneStatus).
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 

@@ -8,6 +8,7 @@ import { loadSettings, type Settings } from '../domain/config.js';
 import { createPrisma, type PrismaClient } from '../prisma/client.js';
 import { createCloneActivities } from './clone/activities.js';
 import { syncInventorySchedule } from './inventory/schedules.js';
+import { ensureSearchAttributes } from './namespace.js';
 import { createRestoreActivities } from './restores/activities.js';
 import { syncAllConfigurationSchedules } from './snapshots/schedules.js';
 import { createInventoryActivities } from './inventory/activities.js';
@@ -55,13 +56,14 @@ export function createWorker(deps: WorkerDeps): Promise<Worker> {
 }
 
 /**
- * Makes the Temporal Schedules match the database: one per configuration, plus the inventory
- * sync. Idempotent, so every worker replica runs it at start-up; it also repairs a schedule the
- * API could not set while Temporal was away.
+ * Prepares the namespace: the search attributes, and Schedules matching the database (one per
+ * configuration, plus the inventory sync). Idempotent, so every worker replica runs it at
+ * start-up; it also repairs a schedule the API could not set while Temporal was away.
  */
-async function syncSchedules(settings: Settings, prisma: PrismaClient): Promise<void> {
+async function prepareNamespace(settings: Settings, prisma: PrismaClient): Promise<void> {
   const connection = await Connection.connect({ address: settings.temporal.address });
   try {
+    await ensureSearchAttributes(connection, settings.temporal.namespace);
     const client = new Client({ connection, namespace: settings.temporal.namespace });
     await syncAllConfigurationSchedules(client, settings.temporal.taskQueue, prisma);
     await syncInventorySchedule(client, settings.temporal.taskQueue, settings.inventorySyncSeconds);
@@ -84,7 +86,7 @@ async function main(): Promise<void> {
     secretKey: settings.secretKey,
     guestWaitTimeoutMs: settings.guestWaitTimeoutMs,
   });
-  await syncSchedules(settings, prisma);
+  await prepareNamespace(settings, prisma);
   // Worker.run installs SIGINT/SIGTERM handlers that drain in-flight tasks before resolving.
   await worker.run();
   await Promise.allSettled([vsphere.close(), prisma.$disconnect(), connection.close()]);

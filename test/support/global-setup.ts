@@ -5,7 +5,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { TestProject } from 'vitest/node';
 import { createDatabase, dropDatabase, migrateDeploy } from '../../scripts/lib/db.mjs';
 import { ensureTool } from '../../scripts/lib/tools.mjs';
-import { SEARCH_ATTRIBUTES } from '../../workflows/searchAttributes.js';
+import { ensureSearchAttributes } from '../../workflows/namespace.js';
 import { databaseUrlFor } from './database.js';
 
 declare module 'vitest' {
@@ -24,9 +24,10 @@ export default async function setup(project: TestProject) {
     server: {
       executable: { type: 'existing-path', path: ensureTool('temporal') },
       ip: '127.0.0.1',
-      searchAttributes: SEARCH_ATTRIBUTES,
     },
   });
+  // As a worker does at start-up: this is the code path production relies on.
+  await ensureSearchAttributes(temporal.connection, temporal.namespace ?? 'default');
 
   project.provide('templateDatabaseUrl', templateDatabaseUrl);
   project.provide('temporalAddress', temporal.address);
