@@ -1,6 +1,6 @@
-// The clone status machine (DESIGN.md §1): one table, consulted by the API before it asks a
-// workflow for anything and by the workflow before it writes a status. Failover is a separate
-// flag, not a status.
+// The clone status machine (DESIGN.md §1): one table. Every status write goes through it (the
+// clone workflow's updateClone activity asserts the transition), so an impossible change fails
+// loudly instead of corrupting the read model. Failover is a separate flag, not a status.
 
 export const CLONE_STATUSES = [
   'PROVISIONING',
