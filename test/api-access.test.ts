@@ -127,6 +127,20 @@ describe('the role matrix', () => {
           id: gid('Configuration', fixture.configurationIds[1]!),
         }, token),
     },
+    // The workflow-driven mutations, on unknown objects: operators get NOT_FOUND, everyone else
+    // is refused before the lookup.
+    ...(['startFailover', 'endFailover', 'createSnapshot', 'startClone', 'stopClone', 'suspendClone', 'resumeClone', 'rebootClone'] as const).map(
+      (name) => ({
+        name,
+        allowed: ALLOWED.operator,
+        run: (token: string | undefined) => call(`mutation($id: ID!) { ${name}(cloneId: $id) { id } }`, { id: gid('Clone', randomUUID()) }, token),
+      }),
+    ),
+    ...(['retrySnapshot', 'cancelSnapshot'] as const).map((name) => ({
+      name,
+      allowed: ALLOWED.operator,
+      run: (token: string | undefined) => call(`mutation($id: ID!) { ${name}(snapshotId: $id) { id } }`, { id: gid('Snapshot', randomUUID()) }, token),
+    })),
     {
       name: 'Clone.rdpCredentials',
       allowed: ALLOWED.operator,

@@ -141,6 +141,10 @@ describe('snapshots and auto-restore', () => {
     const after = await cloneRow();
     expect(after.status).toBe('RUNNING');
     expect(after.lastRestoredAt?.getTime()).toBe(snapshot.startedAt.getTime());
+    const lag = await gql(stack.api.url, `query($id: ID!) { clone(id: $id) { standbyLagSeconds } }`, { id: cloneGid }, operator);
+    const expectedLag = (Date.now() - snapshot.startedAt.getTime()) / 1000;
+    expect(lag.data.clone.standbyLagSeconds).toBeGreaterThanOrEqual(Math.floor(expectedLag) - 1);
+    expect(lag.data.clone.standbyLagSeconds).toBeLessThanOrEqual(Math.ceil(expectedLag) + 1);
     // Same Machine row, new VM under the same name; the replaced VM is gone.
     expect(after.machine!.vsphereRef).not.toBe(before.machine!.vsphereRef);
     const vm = await stack.vsphere.getVm(after.machine!.vsphereRef!);
@@ -230,6 +234,9 @@ describe('provisioning failures and deletes', () => {
     const created = await createClone('Short-lived standby');
     expect(created.errors).toBeUndefined();
     const gid = created.data.createClone.id;
+    const early = await gql(stack.api.url, `mutation($id: ID!) { startFailover(cloneId: $id) { id } }`, { id: gid }, operator);
+    expect(early.errors?.[0]?.extensions?.code).toBe('INVALID_STATE');
+    expect(early.errors?.[0]?.message).toMatch(/the clone is (PROVISIONING|STARTING)/);
     const deleted = await gql(stack.api.url, `mutation($id: ID!) { deleteClone(cloneId: $id) { id } }`, { id: gid }, admin);
     expect(deleted.errors).toBeUndefined();
     const row = await eventually(async () => {
@@ -240,3 +247,44 @@ describe('provisioning failures and deletes', () => {
     expect((await stack.vsphere.listVms()).some((vm) => vm.name.startsWith('Short-lived standby'))).toBe(false);
   });
 });
+
+describe('long-lived clones', () => {
+  it('continue as new when the history grows, keeping their state and serving requests', async () => {
+    // A clone whose workflow is started directly with a small history limit.
+    const source = await stack.prisma.clone.findUniqueOrThrow({ where: { id: cloneId } });
+    const row = await stack.prisma.clone.create({
+      data: {
+        name: 'Long-lived standby',
+        description: 'continue-as-new',
+        imageId: source.imageId,
+        configurationId: source.configurationId,
+        networkId: source.networkId,
+        cpu: 1,
+        ramGb: 1,
+        rdpUsername: source.rdpUsername,
+        rdpPasswordEnc: source.rdpPasswordEnc,
+        createdById: source.createdById,
+      },
+    });
+    const handle = await stack.temporal.workflow.start('cloneWorkflow', {
+      taskQueue: stack.taskQueue,
+      workflowId: `clone-${row.id}`,
+      args: [{ cloneId: row.id, historyEventLimit: 40 }],
+    });
+    const rowStatus = async () => (await stack.prisma.clone.findUniqueOrThrow({ where: { id: row.id } })).status;
+    await eventually(async () => (await rowStatus()) === 'RUNNING', { what: 'RUNNING' });
+    const gid = encodeGlobalID('Clone', row.id);
+    const act = (field: string) => gql(stack.api.url, `mutation($id: ID!) { ${field}(cloneId: $id) { id } }`, { id: gid }, operator);
+
+    expect((await act('stopClone')).errors).toBeUndefined();
+    await eventually(async () => (await rowStatus()) === 'STOPPED', { what: 'STOPPED' });
+    await eventually(async () => (await handle.describe()).runId !== handle.firstExecutionRunId, { what: 'a new run' });
+
+    // The new run knows the clone is STOPPED: it refuses a second stop and serves a start.
+    expect((await act('stopClone')).errors?.[0]?.message).toMatch(/cannot stop a clone that is STOPPED/);
+    expect((await act('startClone')).errors).toBeUndefined();
+    await eventually(async () => (await rowStatus()) === 'RUNNING', { what: 'RUNNING again' });
+    expect((await handle.describe()).status.name).toBe('RUNNING');
+  });
+});
+

@@ -42,7 +42,14 @@ export const CloneNode = builder.prismaNode('Clone', {
     lastRestoredAt: t.expose('lastRestoredAt', {
       type: 'DateTime',
       nullable: true,
-      description: 'When the clone last received a snapshot; the standby lag is measured from here.',
+      description: 'When the state the clone last received was captured; the standby lag is measured from here.',
+    }),
+    standbyLagSeconds: t.int({
+      nullable: true,
+      description: 'Seconds since the state the clone holds was captured; null before its first restore.',
+      select: { lastRestoredAt: true },
+      resolve: (clone) =>
+        clone.lastRestoredAt ? Math.max(0, Math.floor((Date.now() - clone.lastRestoredAt.getTime()) / 1000)) : null,
     }),
     idempotencyKey: t.exposeString('idempotencyKey', { nullable: true }),
     snapshots: t.relatedConnection('snapshots', { cursor: 'id', totalCount: true, query: { orderBy: [{ startedAt: 'desc' }, { id: 'desc' }] } }),

@@ -4,6 +4,7 @@
 // Requests arrive as updates, so the API learns at once whether one was accepted or why not.
 // Deterministic: every effect goes through an activity.
 import {
+  allHandlersFinished,
   CancellationScope,
   condition,
   continueAsNew,
@@ -32,8 +33,13 @@ const db = proxyActivities<Activities>(BOOKKEEPING);
 const vsphere = proxyActivities<Activities>(VSPHERE_TASK);
 const guest = proxyActivities<Activities>(GUEST_WAIT);
 
+/** Continue as new past this many history events (Temporal may suggest it sooner). */
+const DEFAULT_HISTORY_EVENT_LIMIT = 10_000;
+
 export interface CloneWorkflowInput {
   cloneId: string;
+  /** Override of DEFAULT_HISTORY_EVENT_LIMIT (tests use a small one to exercise continue-as-new). */
+  historyEventLimit?: number;
   /** Set when continuing as new: the clone was provisioned by an earlier run. */
   resume?: { status: CloneStatusName; failover: boolean; pendingRestore: string | null };
 }
@@ -71,7 +77,7 @@ const POWER_FROM: Record<PowerAction, readonly CloneStatusName[]> = {
   reboot: ['RUNNING'],
 };
 
-export async function cloneWorkflow({ cloneId, resume }: CloneWorkflowInput): Promise<void> {
+export async function cloneWorkflow({ cloneId, resume, historyEventLimit }: CloneWorkflowInput): Promise<void> {
   const state: CloneWorkflowState = {
     phase: resume ? 'serving' : 'provisioning',
     status: resume?.status ?? 'PROVISIONING',
@@ -205,10 +211,14 @@ export async function cloneWorkflow({ cloneId, resume }: CloneWorkflowInput): Pr
       await autoRestore(snapshotId).catch((error: unknown) => recordFailure('autoRestore', error));
     }
     state.busy = null;
-    // Keep the history small: hand the state to a fresh run when Temporal suggests it and idle.
-    if (workflowInfo().continueAsNewSuggested && queue.length === 0 && !deleteRequested) {
+    // Keep the history small: hand the state to a fresh run when it grows large and nothing waits.
+    const info = workflowInfo();
+    const large = info.continueAsNewSuggested || info.historyLength > (historyEventLimit ?? DEFAULT_HISTORY_EVENT_LIMIT);
+    if (large && queue.length === 0 && !deleteRequested) {
+      await condition(allHandlersFinished);
       await continueAsNew<typeof cloneWorkflow>({
         cloneId,
+        ...(historyEventLimit ? { historyEventLimit } : {}),
         resume: { status: state.status, failover: state.failover, pendingRestore: state.pendingRestore },
       });
     }
