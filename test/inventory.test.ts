@@ -3,6 +3,7 @@
 // into PostgreSQL.
 import type { ScheduleHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from './support/eventually.js';
 import { INVENTORY_SYNC_SCHEDULE_ID, syncInventorySchedule } from '../workflows/inventory/schedules.js';
 import { formatRef } from '../workflows/vsphere/index.js';
 import { toRef, type XmlInputObject } from '../workflows/vsphere/xml.js';
@@ -10,16 +11,6 @@ import { startTestStack, type TestStack } from './support/stack.js';
 
 let stack: TestStack;
 let schedule: ScheduleHandle;
-
-async function eventually<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 /** Triggers the Schedule and waits for the sync it started to finish. */
 async function syncNow(): Promise<void> {

@@ -5,6 +5,7 @@ import { encodeGlobalID } from '@pothos/plugin-relay';
 import { ScheduleNotFoundError, WorkflowFailedError, type ScheduleHandle } from '@temporalio/client';
 import { CancelledFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from './support/eventually.js';
 import { configurationScheduleId } from '../workflows/snapshots/ids.js';
 import { cancelSnapshot, retrySnapshot, SnapshotStateError } from '../workflows/snapshots/operations.js';
 import {
@@ -26,16 +27,6 @@ let stack: TestStack;
 let adminId: string;
 /** One configuration per test area, each with a primary of its own. */
 let config: { retention: string; autoRestore: string; failing: string; cancel: string };
-
-async function eventually<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 async function configurationRow(id: string) {
   return stack.prisma.configuration.findUniqueOrThrow({
@@ -246,7 +237,7 @@ describe('cancelling a snapshot', () => {
     expect(events.map((e) => e.type)).toEqual(['snapshot.started', 'snapshot.cancel_requested', 'snapshot.cancelled']);
     expect(events[1]!.actorId).toBe(adminId);
     // vSphere finishes the task it had started; the capture then removes what it made.
-    await eventually(async () => !(await stack.vsphere.listSnapshots(vmRef)).some((s) => s.name === inProgress.name), 20_000);
+    await eventually(async () => !(await stack.vsphere.listSnapshots(vmRef)).some((s) => s.name === inProgress.name), { timeoutMs: 20_000 });
   });
 
   it('refuses to cancel a snapshot that is not in progress', async () => {
@@ -268,7 +259,7 @@ describe('the configuration Schedule in Temporal', () => {
     expect(described.action).toMatchObject({ workflowType: 'snapshotWorkflow', taskQueue: stack.taskQueue });
 
     // It fires by itself.
-    await eventually(async () => (await handle.describe()).info.numActionsTaken >= 1, 30_000);
+    await eventually(async () => (await handle.describe()).info.numActionsTaken >= 1, { timeoutMs: 30_000 });
     await eventually(() =>
       stack.prisma.snapshot.findFirst({ where: { configurationId: config.cancel, trigger: 'SCHEDULED', status: 'DONE' } }),
     );
