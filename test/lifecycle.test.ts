@@ -213,6 +213,36 @@ describe('failover', () => {
   });
 });
 
+describe('crash detection', () => {
+  it('marks a RUNNING clone CRASHED when the inventory finds its VM powered off, and starts it again', async () => {
+    expect(await status()).toBe('RUNNING');
+    const { machine } = await cloneRow();
+    await stack.vsphere.powerOff(machine!.vsphereRef!); // behind Enclave's back
+    await stack.temporal.workflow.execute('inventorySyncWorkflow', {
+      taskQueue: stack.taskQueue,
+      workflowId: `inventory-sync-test-${randomUUID()}`,
+    });
+    await untilStatus('CRASHED');
+    expect((await cloneRow()).statusReason).toMatch(/powered off or missing/);
+
+    expect((await mutate('startClone')).errors).toBeUndefined();
+    await untilStatus('RUNNING');
+    expect((await stack.vsphere.getVm(machine!.vsphereRef!)).powerState).toBe('poweredOn');
+  });
+
+  it('does not call an operator stop a crash', async () => {
+    expect((await mutate('stopClone')).errors).toBeUndefined();
+    await untilStatus('STOPPED');
+    await stack.temporal.workflow.execute('inventorySyncWorkflow', {
+      taskQueue: stack.taskQueue,
+      workflowId: `inventory-sync-test-${randomUUID()}`,
+    });
+    expect(await status()).toBe('STOPPED');
+    expect((await mutate('startClone')).errors).toBeUndefined();
+    await untilStatus('RUNNING');
+  });
+});
+
 describe('provisioning failures and deletes', () => {
   it('ends FAILED with the reason and no VM when the network vanished', async () => {
     const vanished = await stack.prisma.network.create({

@@ -8,7 +8,7 @@ import { recordEvent, SYSTEM } from '../../domain/events.js';
 import { cloneHostname, cloneVmName } from '../../domain/naming.js';
 import { decryptSecret } from '../../domain/secrets.js';
 import type { PrismaClient } from '../../prisma/client.js';
-import { ToolsUnavailableError, type VSphereClient } from '../vsphere/index.js';
+import { NotFoundError, ToolsUnavailableError, underlyingFault, type VSphereClient } from '../vsphere/index.js';
 import { asActivityFailure, heartbeatProgress } from '../activityErrors.js';
 
 export interface CloneActivityDeps {
@@ -281,6 +281,18 @@ export function createCloneActivities({ prisma, vsphere, secretKey, guestWaitTim
           ...(on ? {} : { guestIp: null }),
         },
       });
+    },
+
+    /** Whether the clone's VM is, right now, missing or not powered on. */
+    async isCloneVmDown(cloneId: string): Promise<boolean> {
+      const ref = await cloneVmRef(cloneId);
+      if (!ref) return true;
+      try {
+        return (await vsphere.getVm(ref)).powerState !== 'poweredOn';
+      } catch (error) {
+        if (underlyingFault(error) instanceof NotFoundError) return true;
+        return asActivityFailure(error);
+      }
     },
 
     /** Powers off and destroys the clone VM; done when there is none. */

@@ -62,6 +62,8 @@ export interface CloneWorkflowState {
 export const cloneStateQuery = defineQuery<CloneWorkflowState>('state');
 /** A new DONE snapshot of the clone's configuration to restore onto the clone (if not in failover). */
 export const autoRestoreSignal = defineSignal<[{ snapshotId: string }]>('autoRestore');
+/** The inventory sync found the clone VM powered off or gone; the workflow checks and may mark CRASHED. */
+export const vmDownSignal = defineSignal('vmDown');
 /** Queue a request; rejected at once, with the reason, when the clone's state does not allow it. */
 export const cloneRequestUpdate = defineUpdate<{ accepted: true }, [CloneRequest]>('request');
 /** Manual snapshot: answers once the Snapshot row exists, so the API can return it. */
@@ -88,6 +90,7 @@ export async function cloneWorkflow({ cloneId, resume, historyEventLimit }: Clon
   };
   const queue: Array<{ request: CloneRequest; snapshot?: { id?: string; error?: string } }> = [];
   let deleteRequested = false;
+  let crashSuspected = false;
 
   async function setStatus(status: CloneStatusName, progress: { phase?: string; percent?: number; reason?: string } = {}) {
     await db.updateClone(cloneId, { status, ...progress });
@@ -131,6 +134,9 @@ export async function cloneWorkflow({ cloneId, resume, historyEventLimit }: Clon
   }
 
   setHandler(cloneStateQuery, () => ({ ...state, queued: queue.map((q) => q.request.kind) }));
+  setHandler(vmDownSignal, () => {
+    crashSuspected = true;
+  });
   setHandler(autoRestoreSignal, ({ snapshotId }) => {
     // Only the newest snapshot matters: a newer one supersedes a restore not yet begun.
     state.pendingRestore = snapshotId;
@@ -194,7 +200,10 @@ export async function cloneWorkflow({ cloneId, resume, historyEventLimit }: Clon
   // Serve requests one at a time; background restores run when no operator request waits.
   for (;;) {
     await condition(
-      () => deleteRequested || queue.length > 0 || (state.pendingRestore !== null && state.phase === 'serving'),
+      () =>
+        deleteRequested ||
+        queue.length > 0 ||
+        (state.phase === 'serving' && (crashSuspected || state.pendingRestore !== null)),
     );
     if (deleteRequested) break;
     const next = queue.shift();
@@ -204,6 +213,10 @@ export async function cloneWorkflow({ cloneId, resume, historyEventLimit }: Clon
         if (next.snapshot) next.snapshot.error ??= failureReason(error);
         return recordFailure(next.request.kind, error);
       });
+    } else if (crashSuspected) {
+      crashSuspected = false;
+      state.busy = 'crashCheck';
+      await checkForCrash().catch((error: unknown) => recordFailure('crash check', error));
     } else {
       const snapshotId = state.pendingRestore!;
       state.pendingRestore = null;
@@ -364,6 +377,16 @@ export async function cloneWorkflow({ cloneId, resume, historyEventLimit }: Clon
         await guest.waitForCloneGuest(cloneId);
         return setStatus('RUNNING', { phase: 'ready', percent: 100 });
     }
+  }
+
+  /**
+   * The inventory saw the VM down, but that observation may predate an operator's stop or a
+   * restore's swap: only a RUNNING clone whose current VM is down right now has crashed.
+   */
+  async function checkForCrash(): Promise<void> {
+    if (state.status !== 'RUNNING') return;
+    if (!(await vsphere.isCloneVmDown(cloneId))) return;
+    await setStatus('CRASHED', { reason: 'the clone VM was found powered off or missing (not by Enclave)' });
   }
 
   async function autoRestore(snapshotId: string): Promise<void> {

@@ -39,7 +39,7 @@ export function createInventoryActivities({ prisma, vsphere }: InventoryActivity
      * is gone gets removedAt. New VMs are not adopted: which VMs are primaries is decided when a
      * configuration is made, and a clone VM mid-provisioning must not become one.
      */
-    async syncMachineInventory(): Promise<{ changed: number; removed: number }> {
+    async syncMachineInventory(): Promise<{ changed: number; removed: number; downCloneIds: string[] }> {
       // Rows are read before vSphere is listed: a restore that swaps a clone's VM after this read
       // leaves the row with a ref this sync does not hold, and the conditional writes below skip it.
       const machines = await prisma.machine.findMany({
@@ -50,6 +50,8 @@ export function createInventoryActivities({ prisma, vsphere }: InventoryActivity
       const now = new Date();
       let changed = 0;
       let removed = 0;
+      // Clones whose VM went down or away behind Enclave's back: their workflows check and decide.
+      const downCloneIds: string[] = [];
       for (const machine of machines) {
         const ref = machine.vsphereRef!;
         const cloneId = machine.clone?.id ?? null;
@@ -62,6 +64,7 @@ export function createInventoryActivities({ prisma, vsphere }: InventoryActivity
             });
             if (count === 0) return;
             removed++;
+            if (cloneId) downCloneIds.push(cloneId);
             await recordEvent(tx, { actor: SYSTEM, subjectType: 'Machine', subjectId: machine.id, cloneId, type: 'machine.removed', data: { vmRef: ref } });
           });
           continue;
@@ -100,9 +103,10 @@ export function createInventoryActivities({ prisma, vsphere }: InventoryActivity
           }
         });
         if (powerChanged || guestChanged || hardwareChanged) changed++;
+        if (powerChanged && cloneId && observed.powerState !== 'POWERED_ON') downCloneIds.push(cloneId);
         Context.current().heartbeat();
       }
-      return { changed, removed };
+      return { changed, removed, downCloneIds };
     },
 
     /** New vSphere networks become selectable; vanished ones get removedAt (clones keep their link). */

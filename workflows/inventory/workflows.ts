@@ -1,7 +1,9 @@
 // `inventory-sync`: refreshes PostgreSQL's view of vSphere, run by the Temporal Schedule of the
 // same name. The four parts are independent, so one failing does not hold back the others; the
 // run still fails (visible in the Schedule's recent actions) if any part did.
-import { ApplicationFailure, proxyActivities } from '@temporalio/workflow';
+import { ApplicationFailure, getExternalWorkflowHandle, proxyActivities } from '@temporalio/workflow';
+import { vmDownSignal } from '../clone/workflows.js';
+import { cloneWorkflowId } from '../ids.js';
 import type { InventoryActivities } from './activities.js';
 
 const inventory = proxyActivities<InventoryActivities>({
@@ -18,6 +20,15 @@ export async function inventorySyncWorkflow(): Promise<void> {
     capacity: inventory.sampleCapacity(),
   };
   const outcomes = await Promise.allSettled(Object.values(parts));
+  const machines = outcomes[0]!;
+  if (machines.status === 'fulfilled') {
+    // A clone whose VM was found down is told so; its workflow checks again and decides.
+    for (const cloneId of (machines.value as { downCloneIds: string[] }).downCloneIds) {
+      await getExternalWorkflowHandle(cloneWorkflowId(cloneId))
+        .signal(vmDownSignal)
+        .catch(() => undefined); // the clone was deleted meanwhile
+    }
+  }
   const failed = Object.keys(parts).filter((_, i) => outcomes[i]!.status === 'rejected');
   if (failed.length > 0) {
     const first = outcomes.find((outcome) => outcome.status === 'rejected') as PromiseRejectedResult;
