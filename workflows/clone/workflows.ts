@@ -92,11 +92,20 @@ export async function cloneWorkflow({ cloneId, resume, historyEventLimit }: Clon
   let deleteRequested = false;
   let crashSuspected = false;
 
+  /**
+   * The workflow's own view changes before the database's: a client that sees the new status
+   * and sends a request at once must find the workflow already agreeing with it.
+   */
   async function setStatus(status: CloneStatusName, progress: { phase?: string; percent?: number; reason?: string } = {}) {
-    await db.updateClone(cloneId, { status, ...progress });
     state.status = status;
     upsertMemo({ status });
     upsertSearchAttributes([{ key: CLONE_STATUS, value: status }]);
+    await db.updateClone(cloneId, { status, ...progress });
+  }
+
+  async function setFailover(on: boolean, actorId: string) {
+    state.failover = on; // before the database, as in setStatus
+    await db.setFailover(cloneId, on, actorId);
   }
 
   /** Why `request` cannot be served now, or null. Counts requests already queued. */
@@ -208,8 +217,11 @@ export async function cloneWorkflow({ cloneId, resume, historyEventLimit }: Clon
     if (deleteRequested) break;
     const next = queue.shift();
     if (next) {
+      // Accepted against the state of its time; requests served before it may have changed that.
+      const reason = rejection(next.request);
       state.busy = next.request.kind;
-      await serve(next.request, next.snapshot).catch((error: unknown) => {
+      const served = reason ? Promise.reject(new Error(`no longer possible: ${reason}`)) : serve(next.request, next.snapshot);
+      await served.catch((error: unknown) => {
         if (next.snapshot) next.snapshot.error ??= failureReason(error);
         return recordFailure(next.request.kind, error);
       });
@@ -237,11 +249,14 @@ export async function cloneWorkflow({ cloneId, resume, historyEventLimit }: Clon
     }
   }
 
+  // Requests still queued will not run: their callers (a waiting createSnapshot) hear why.
+  for (const entry of queue.splice(0)) if (entry.snapshot) entry.snapshot.error = 'the clone is being deleted';
   state.phase = 'deleting';
   await setStatus('DELETING', { phase: 'deleting', percent: 0 });
   await vsphere.destroyCloneVm(cloneId);
   await setStatus('DELETED', { phase: 'deleted', percent: 100 });
   state.phase = 'deleted';
+  await condition(allHandlersFinished);
 
   async function recordFailure(request: string, error: unknown): Promise<void> {
     const reason = failureReason(error);
@@ -269,6 +284,8 @@ export async function cloneWorkflow({ cloneId, resume, historyEventLimit }: Clon
         await db.updateClone(cloneId, { phase: 'restoring the latest snapshot', percent: 80 });
         await restoreOnto(latest, facts.machineId!, 'AUTO');
       }
+      // Serving from here: requests accepted while RUNNING is written run right after.
+      state.phase = 'serving';
       await setStatus('RUNNING', { phase: 'ready', percent: 100 });
       return true;
     } catch (error) {
@@ -338,16 +355,13 @@ export async function cloneWorkflow({ cloneId, resume, historyEventLimit }: Clon
       const facts = await db.describeClone(cloneId);
       await restoreOnto(snapshotId, facts.primaryMachineId, 'FAILBACK');
     }
-    await db.setFailover(cloneId, false, actorId);
-    state.failover = false;
+    await setFailover(false, actorId);
   }
 
   async function serve(request: CloneRequest, snapshot?: { id?: string; error?: string }): Promise<void> {
     switch (request.kind) {
       case 'startFailover':
-        await db.setFailover(cloneId, true, request.actorId);
-        state.failover = true;
-        return;
+        return setFailover(true, request.actorId);
       case 'endFailover':
         return failback(request.actorId, request.discardFailoverState);
       case 'createSnapshot': {
