@@ -8,9 +8,9 @@ import { recordCapacity } from '../domain/capacity.js';
 import { PgEventBus } from '../domain/eventBus.js';
 import { recordEvent, SYSTEM } from '../domain/events.js';
 import { encryptSecret, generatePassword, hashPassword } from '../domain/secrets.js';
-import { createPrisma, type CloneStatus, type PrismaClient, type Role } from '../prisma/client.js';
+import type { CloneStatus, PrismaClient, Role } from '../prisma/client.js';
 import { startApiServer, type ApiServer } from '../server/app.js';
-import { createTestDatabase } from './support/database.js';
+import { cleanupStack, openTestDatabase } from './support/database.js';
 
 export interface ApiHarness {
   api: ApiServer;
@@ -22,15 +22,11 @@ export interface ApiHarness {
 }
 
 export async function startApiHarness(options: { onQuery?: (sql: string) => void } = {}): Promise<ApiHarness> {
-  const cleanups: Array<() => Promise<unknown>> = [];
-  const close = async () => {
-    for (const cleanup of cleanups.reverse()) await cleanup().catch((error) => console.error('cleanup:', error));
-  };
+  const cleanups = cleanupStack();
+  const { close } = cleanups;
   try {
-    const database = await createTestDatabase(inject('templateDatabaseUrl'));
-    cleanups.push(() => database.drop());
-    const prisma = createPrisma(database.url, options.onQuery ? { onQuery: options.onQuery } : {});
-    cleanups.push(() => prisma.$disconnect());
+    const database = await openTestDatabase(cleanups, options.onQuery ? { onQuery: options.onQuery } : {});
+    const { prisma } = database;
     const bus = new PgEventBus(database.url);
     await bus.start();
     cleanups.push(() => bus.close());

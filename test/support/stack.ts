@@ -7,14 +7,14 @@ import { NativeConnection, type Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { PgEventBus } from '../../domain/eventBus.js';
 import { generatePassword } from '../../domain/secrets.js';
-import { createPrisma, type PrismaClient } from '../../prisma/client.js';
+import type { PrismaClient } from '../../prisma/client.js';
 import { seedDemo, type DemoUser, type SeedResult } from '../../prisma/seed.js';
 import { startGuestSimulator, type GuestSimulator } from '../../scripts/lab/guestSimulator.js';
 import { startApiServer, type ApiServer } from '../../server/app.js';
 import { createWorker } from '../../workflows/worker.js';
 import { VSphereClient } from '../../workflows/vsphere/index.js';
 import { connectToVcsim, startVcsim, type VcsimOptions } from '../../workflows/vsphere/testing/vcsim.js';
-import { createTestDatabase } from './database.js';
+import { cleanupStack, openTestDatabase } from './database.js';
 
 export interface TestStack {
   api: ApiServer;
@@ -42,15 +42,11 @@ export interface TestStackOptions {
 }
 
 export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
-  const cleanups: Array<() => Promise<unknown>> = [];
-  const close = async () => {
-    for (const cleanup of cleanups.reverse()) await cleanup().catch((error) => console.error('cleanup:', error));
-  };
+  const cleanups = cleanupStack();
+  const { close } = cleanups;
   try {
-    const database = await createTestDatabase(inject('templateDatabaseUrl'));
-    cleanups.push(() => database.drop());
-    const prisma = createPrisma(database.url);
-    cleanups.push(() => prisma.$disconnect());
+    const database = await openTestDatabase(cleanups);
+    const { prisma } = database;
 
     const vcsim = await startVcsim(options.vcsimOptions);
     cleanups.push(() => vcsim.stop());

@@ -25,7 +25,7 @@ import { BOOKKEEPING, failureReason, GUEST_WAIT, VSPHERE_TASK } from '../policie
 import type { RestoreActivities } from '../restores/activities.js';
 import { CLONE_STATUS } from '../searchAttributes.js';
 import type { SnapshotActivities } from '../snapshots/activities.js';
-import type { CloneActivities, PowerAction } from './activities.js';
+import type { CloneActivities, CloneFacts, PowerAction } from './activities.js';
 
 type Activities = CloneActivities & RestoreActivities & SnapshotActivities;
 
@@ -278,11 +278,10 @@ export async function cloneWorkflow({ cloneId, resume, historyEventLimit }: Clon
       await setStatus('STARTING', { phase: 'waiting for the guest', percent: 60 });
       await guest.waitForCloneGuest(cloneId);
 
-      const facts = await db.describeClone(cloneId);
-      const latest = await db.latestSnapshot(facts.configurationId);
+      const latest = await db.latestSnapshot((await cloneFacts()).configurationId);
       if (latest) {
         await db.updateClone(cloneId, { phase: 'restoring the latest snapshot', percent: 80 });
-        await restoreOnto(latest, facts.machineId!, 'AUTO');
+        await restoreOnto(latest, 'clone', 'AUTO');
       }
       // Serving from here: requests accepted while RUNNING is written run right after.
       state.phase = 'serving';
@@ -301,14 +300,22 @@ export async function cloneWorkflow({ cloneId, resume, historyEventLimit }: Clon
     }
   }
 
-  /** Rebuilds `targetMachineId` from the snapshot; the old VM is restored if anything fails. */
-  async function restoreOnto(snapshotId: string, targetMachineId: string, trigger: 'AUTO' | 'MANUAL' | 'FAILBACK') {
-    const facts = await db.describeClone(cloneId);
-    const isClone = targetMachineId === facts.machineId;
+  /**
+   * The clone's machines and configuration, read once per run after the VM exists: none of them
+   * change afterwards (a restore swaps the VM behind the same Machine row).
+   */
+  let facts: CloneFacts | undefined;
+  async function cloneFacts(): Promise<CloneFacts> {
+    facts ??= await db.describeClone(cloneId);
+    return facts;
+  }
+
+  /** Rebuilds the clone's or the primary's VM from the snapshot; the old VM is restored if anything fails. */
+  async function restoreOnto(snapshotId: string, target: 'clone' | 'primary', trigger: 'AUTO' | 'FAILBACK') {
+    const { machineId, primaryMachineId } = await cloneFacts();
     const { restoreId } = await db.beginRestore({
       snapshotId,
-      targetMachineId,
-      ...(isClone ? { cloneId } : {}),
+      ...(target === 'clone' ? { targetMachineId: machineId!, cloneId } : { targetMachineId: primaryMachineId }),
       trigger,
     });
     try {
@@ -327,11 +334,11 @@ export async function cloneWorkflow({ cloneId, resume, historyEventLimit }: Clon
     actorId: string,
     onStarted?: (snapshotId: string) => void,
   ): Promise<string> {
-    const facts = await db.describeClone(cloneId);
+    const { configurationId, machineId } = await cloneFacts();
     const { snapshotId } = await db.beginSnapshot({
-      configurationId: facts.configurationId,
+      configurationId,
       trigger,
-      sourceMachineId: facts.machineId!,
+      sourceMachineId: machineId!,
       cloneId,
       requestedById: actorId,
       // Unique per request and stable across replays, so a retried begin finds its own row.
@@ -351,10 +358,7 @@ export async function cloneWorkflow({ cloneId, resume, historyEventLimit }: Clon
   async function failback(actorId: string, discard: boolean, onSnapshot?: (snapshotId: string) => void) {
     // Either way the failover state is captured first, so nothing is lost.
     const snapshotId = await snapshotCloneVm('FAILBACK', actorId, onSnapshot);
-    if (!discard) {
-      const facts = await db.describeClone(cloneId);
-      await restoreOnto(snapshotId, facts.primaryMachineId, 'FAILBACK');
-    }
+    if (!discard) await restoreOnto(snapshotId, 'primary', 'FAILBACK');
     await setFailover(false, actorId);
   }
 
@@ -406,7 +410,6 @@ export async function cloneWorkflow({ cloneId, resume, historyEventLimit }: Clon
   async function autoRestore(snapshotId: string): Promise<void> {
     // In failover the clone is the active system: overwriting it would lose live work.
     if (state.failover || state.status !== 'RUNNING') return;
-    const facts = await db.describeClone(cloneId);
-    await restoreOnto(snapshotId, facts.machineId!, 'AUTO');
+    await restoreOnto(snapshotId, 'clone', 'AUTO');
   }
 }

@@ -81,26 +81,10 @@ export function createInventoryActivities({ prisma, vsphere }: InventoryActivity
             data: { ...observed, ...(observed.online ? { lastOnlineAt: now } : {}) },
           });
           if (count === 0) return;
-          if (powerChanged) {
-            await recordEvent(tx, {
-              actor: SYSTEM,
-              subjectType: 'Machine',
-              subjectId: machine.id,
-              cloneId,
-              type: 'machine.power_changed',
-              data: { from: machine.powerState, to: observed.powerState },
-            });
-          }
-          if (guestChanged) {
-            await recordEvent(tx, {
-              actor: SYSTEM,
-              subjectType: 'Machine',
-              subjectId: machine.id,
-              cloneId,
-              type: 'machine.guest_changed',
-              data: { online: observed.online, guestIp: observed.guestIp },
-            });
-          }
+          const machineEvent = (type: string, data: Record<string, unknown>) =>
+            recordEvent(tx, { actor: SYSTEM, subjectType: 'Machine', subjectId: machine.id, cloneId, type, data });
+          if (powerChanged) await machineEvent('machine.power_changed', { from: machine.powerState, to: observed.powerState });
+          if (guestChanged) await machineEvent('machine.guest_changed', { online: observed.online, guestIp: observed.guestIp });
         });
         if (powerChanged || guestChanged || hardwareChanged) changed++;
         if (powerChanged && cloneId && observed.powerState !== 'POWERED_ON') downCloneIds.push(cloneId);
