@@ -91,6 +91,7 @@ export async function cloneWorkflow({ cloneId, resume, historyEventLimit }: Clon
   const queue: Array<{ request: CloneRequest; snapshot?: { id?: string; error?: string } }> = [];
   let deleteRequested = false;
   let crashSuspected = false;
+  let facts: CloneFacts | undefined; // see cloneFacts()
 
   /**
    * The workflow's own view changes before the database's: a client that sees the new status
@@ -304,7 +305,6 @@ export async function cloneWorkflow({ cloneId, resume, historyEventLimit }: Clon
    * The clone's machines and configuration, read once per run after the VM exists: none of them
    * change afterwards (a restore swaps the VM behind the same Machine row).
    */
-  let facts: CloneFacts | undefined;
   async function cloneFacts(): Promise<CloneFacts> {
     facts ??= await db.describeClone(cloneId);
     return facts;
