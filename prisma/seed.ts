@@ -2,8 +2,8 @@
 // templates in vSphere (vcsim), the networks and primary machines found in vSphere, and a
 // configuration per primary. Idempotent: it reconciles by unique keys and names, so it can run
 // at every start (vcsim keeps its inventory in memory and forgets it on restart).
-import { recordCapacity } from '../domain/capacity.js';
-import { hashPassword, verifyPassword } from '../domain/secrets.js';
+import { recordCapacity } from '../infra/capacity.js';
+import { hashPassword, verifyPassword } from '../infra/secrets.js';
 import type { VSphereClient } from '../workflows/vsphere/index.js';
 import type { PrismaClient, Role } from './client.js';
 

@@ -2,8 +2,8 @@
 // the token itself is shown once to the client and never stored or logged.
 import { createHash } from 'node:crypto';
 import { AppError } from '../domain/errors.js';
-import { recordEvent } from '../domain/events.js';
-import { generateToken, verifyPassword } from '../domain/secrets.js';
+import { recordEvent } from '../infra/events.js';
+import { generateToken, verifyPassword } from '../infra/secrets.js';
 import type { PrismaClient } from '../prisma/client.js';
 import type { AuthUser } from './context.js';
 

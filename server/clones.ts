@@ -6,11 +6,11 @@ import {
   WorkflowUpdateFailedError,
   type WorkflowHandle,
 } from '@temporalio/client';
-import { reserveCapacity } from '../domain/capacity.js';
+import { reserveCapacity } from '../infra/capacity.js';
 import { AppError, conflict, notFound, validationError } from '../domain/errors.js';
-import { notify } from '../domain/eventBus.js';
-import { recordEvent } from '../domain/events.js';
-import { encryptSecret, generatePassword } from '../domain/secrets.js';
+import { notify } from '../infra/eventBus.js';
+import { recordEvent } from '../infra/events.js';
+import { encryptSecret, generatePassword } from '../infra/secrets.js';
 import { checkCloneInput } from '../domain/validation.js';
 import { Prisma } from '../prisma/client.js';
 import {

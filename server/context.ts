@@ -2,8 +2,8 @@
 // services resolvers use. Identity comes from a bearer token (HTTP `Authorization` header, or
 // `connectionParams.authorization`/`authToken` on graphql-ws).
 import type { Client as TemporalClient } from '@temporalio/client';
-import type { Settings } from '../domain/config.js';
-import type { PgEventBus } from '../domain/eventBus.js';
+import type { Settings } from '../infra/config.js';
+import type { PgEventBus } from '../infra/eventBus.js';
 import type { PrismaClient, Role } from '../prisma/client.js';
 import { userForToken } from './auth.js';
 

@@ -1,8 +1,8 @@
 // `tsx server/main.ts`: the API process.
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
-import { loadSettings } from '../domain/config.js';
-import { PgEventBus } from '../domain/eventBus.js';
+import { loadSettings } from '../infra/config.js';
+import { PgEventBus } from '../infra/eventBus.js';
 import { createPrisma } from '../prisma/client.js';
 import { startApiServer } from './app.js';
 

@@ -4,8 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recordCapacity } from '../domain/capacity.js';
-import { encryptSecret } from '../domain/secrets.js';
+import { recordCapacity } from '../infra/capacity.js';
+import { encryptSecret } from '../infra/secrets.js';
 import { LOGIN_LIMITS } from '../server/auth.js';
 import { CSRF_HEADER, QUERY_LIMITS } from '../server/yoga.js';
 import { startApiHarness, writeFixture, type ApiHarness, type Fixture } from './api-harness.js';

@@ -4,10 +4,10 @@
 import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { inject } from 'vitest';
-import { recordCapacity } from '../domain/capacity.js';
-import { PgEventBus } from '../domain/eventBus.js';
-import { recordEvent, SYSTEM } from '../domain/events.js';
-import { encryptSecret, generatePassword, hashPassword } from '../domain/secrets.js';
+import { recordCapacity } from '../infra/capacity.js';
+import { PgEventBus } from '../infra/eventBus.js';
+import { recordEvent, SYSTEM } from '../infra/events.js';
+import { encryptSecret, generatePassword, hashPassword } from '../infra/secrets.js';
 import type { CloneStatus, PrismaClient, Role } from '../prisma/client.js';
 import { startApiServer, type ApiServer } from '../server/app.js';
 import { cleanupStack, openTestDatabase } from './support/database.js';

@@ -1,8 +1,8 @@
 // A stand-in for a worker process in the subscription tests: writes a clone event and snapshot
 // status messages through the same domain functions the worker uses, from a process of its own.
 // Usage: tsx test/api-publisher.ts <databaseUrl> <cloneId> <snapshotId:configurationId>...
-import { notify } from '../domain/eventBus.js';
-import { recordEvent, SYSTEM } from '../domain/events.js';
+import { notify } from '../infra/eventBus.js';
+import { recordEvent, SYSTEM } from '../infra/events.js';
 import { createPrisma } from '../prisma/client.js';
 
 const [databaseUrl, cloneId, ...snapshots] = process.argv.slice(2);

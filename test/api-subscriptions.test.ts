@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import type { Client as WsClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { notify } from '../domain/eventBus.js';
+import { notify } from '../infra/eventBus.js';
 import { createPrisma } from '../prisma/client.js';
 import { startApiHarness, writeFixture, type ApiHarness, type Fixture } from './api-harness.js';
 import { collect, gql, loginAs, wsClient } from './support/graphql.js';

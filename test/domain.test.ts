@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { assertTransition, canTransition, CLONE_STATUSES, CLONE_TRANSITIONS, InvalidTransitionError } from '../domain/cloneStatus.js';
 import { cloneHostname, cloneVmName } from '../domain/naming.js';
-import { decryptSecret, encryptSecret, generatePassword, hashPassword, verifyPassword } from '../domain/secrets.js';
+import { decryptSecret, encryptSecret, generatePassword, hashPassword, verifyPassword } from '../infra/secrets.js';
 import { checkCloneInput } from '../domain/validation.js';
 
 describe('clone status transitions', () => {

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { loadSettings, type Settings } from '../domain/config.js';
+import { loadSettings, type Settings } from '../infra/config.js';
 import { createPrisma, type PrismaClient } from '../prisma/client.js';
 import { createCloneActivities } from './clone/activities.js';
 import { syncInventorySchedule } from './inventory/schedules.js';

@@ -1,6 +1,6 @@
 // What clones are built from and placed on: applications, their images, and networks.
 import { conflict, validationError } from '../../domain/errors.js';
-import { recordEvent } from '../../domain/events.js';
+import { recordEvent } from '../../infra/events.js';
 import { checkApplicationInput } from '../../domain/validation.js';
 import { Prisma } from '../../prisma/client.js';
 import { builder } from '../builder.js';

@@ -1,6 +1,6 @@
 // Clones: the failover enclaves. Type, queries, mutations and status subscription.
 import { CLONE_STATUSES } from '../../domain/cloneStatus.js';
-import type { BusMessage } from '../../domain/eventBus.js';
+import type { BusMessage } from '../../infra/eventBus.js';
 import type { Prisma } from '../../prisma/client.js';
 import { builder } from '../builder.js';
 import { createClone, createCloneSnapshot, deleteClone, requestCloneOperation } from '../clones.js';

@@ -1,6 +1,6 @@
 // Configurations: what of a primary is snapshotted, how often, and how long it is kept.
 import { AppError, conflict, notFound, validationError } from '../../domain/errors.js';
-import { recordEvent } from '../../domain/events.js';
+import { recordEvent } from '../../infra/events.js';
 import { checkConfigurationInput, checkSchedule, Problems } from '../../domain/validation.js';
 import { Prisma } from '../../prisma/client.js';
 import { syncConfigurationSchedule } from '../../workflows/snapshots/schedules.js';

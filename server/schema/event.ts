@@ -1,7 +1,7 @@
 // Events: the audit and history trail, its list query and the live feed of one clone's events.
 import { decodeGlobalID, encodeGlobalID } from '@pothos/plugin-relay';
 import { AppError, notFound } from '../../domain/errors.js';
-import type { BusMessage } from '../../domain/eventBus.js';
+import type { BusMessage } from '../../infra/eventBus.js';
 import type { Prisma } from '../../prisma/client.js';
 import { builder } from '../builder.js';
 import { decodeId } from '../ids.js';

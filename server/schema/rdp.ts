@@ -1,8 +1,8 @@
 // RDP credentials of a clone: decrypted on request for roles allowed to connect, and every
 // reveal written to the audit trail first (who, which clone, from where; never the password).
 import { invalidState } from '../../domain/errors.js';
-import { recordEvent } from '../../domain/events.js';
-import { decryptSecret } from '../../domain/secrets.js';
+import { recordEvent } from '../../infra/events.js';
+import { decryptSecret } from '../../infra/secrets.js';
 import { builder } from '../builder.js';
 
 export const RDP_PORT = 3389;

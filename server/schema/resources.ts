@@ -1,6 +1,6 @@
 // The CPU and RAM of the vSphere system: total, used (other VMs plus Enclave's clones) and
 // available. Read from the newest capacity sample, so it needs no vSphere connection.
-import { resourceSummary, type ResourceFigures as Figures, type ResourceSummary as Summary } from '../../domain/capacity.js';
+import { resourceSummary, type ResourceFigures as Figures, type ResourceSummary as Summary } from '../../infra/capacity.js';
 import { builder } from '../builder.js';
 
 const ResourceFigures = builder.objectRef<Figures>('ResourceFigures').implement({

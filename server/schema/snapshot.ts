@@ -1,5 +1,5 @@
 // Snapshots: point-in-time captures of a machine under a configuration, and their live status.
-import type { BusMessage } from '../../domain/eventBus.js';
+import type { BusMessage } from '../../infra/eventBus.js';
 import type { Prisma } from '../../prisma/client.js';
 import { cancelSnapshot, retrySnapshot } from '../../workflows/snapshots/operations.js';
 import { builder } from '../builder.js';

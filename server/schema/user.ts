@@ -1,7 +1,7 @@
 // Users, roles and sessions.
 import { conflict, validationError } from '../../domain/errors.js';
-import { recordEvent } from '../../domain/events.js';
-import { generatePassword, hashPassword } from '../../domain/secrets.js';
+import { recordEvent } from '../../infra/events.js';
+import { generatePassword, hashPassword } from '../../infra/secrets.js';
 import { checkUserInput } from '../../domain/validation.js';
 import { Prisma } from '../../prisma/client.js';
 import { login, logout } from '../auth.js';

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { DEFAULT_DATABASE_URL } from '../../domain/config.js';
+import { DEFAULT_DATABASE_URL } from '../../infra/config.js';
 import { createPrisma, type CreatePrismaOptions, type PrismaClient } from '../../prisma/client.js';
 
 // Test databases live on the server of DATABASE_URL (or TEST_DATABASE_SERVER_URL), never in its database.

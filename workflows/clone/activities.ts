@@ -3,10 +3,10 @@
 // continues instead of repeating. vSphere waits heartbeat their progress.
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { assertTransition, InvalidTransitionError, type CloneStatusName } from '../../domain/cloneStatus.js';
-import { notify } from '../../domain/eventBus.js';
-import { recordEvent, SYSTEM } from '../../domain/events.js';
+import { notify } from '../../infra/eventBus.js';
+import { recordEvent, SYSTEM } from '../../infra/events.js';
 import { cloneHostname, cloneVmName } from '../../domain/naming.js';
-import { decryptSecret } from '../../domain/secrets.js';
+import { decryptSecret } from '../../infra/secrets.js';
 import type { PrismaClient } from '../../prisma/client.js';
 import { NotFoundError, ToolsUnavailableError, underlyingFault, type VSphereClient } from '../vsphere/index.js';
 import { asActivityFailure, heartbeatProgress } from '../activityErrors.js';

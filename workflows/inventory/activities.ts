@@ -2,8 +2,8 @@
 // templates, capacity). vSphere is the truth; every activity reads it whole and writes only the
 // differences, so a retry or an overlapping run changes nothing twice.
 import { Context } from '@temporalio/activity';
-import { recordCapacity } from '../../domain/capacity.js';
-import { recordEvent, SYSTEM } from '../../domain/events.js';
+import { recordCapacity } from '../../infra/capacity.js';
+import { recordEvent, SYSTEM } from '../../infra/events.js';
 import type { PowerState, PrismaClient } from '../../prisma/client.js';
 import type { VmInfo, VSphereClient } from '../vsphere/index.js';
 import { asActivityFailure } from '../activityErrors.js';

@@ -4,9 +4,9 @@
 // nothing. Every step finds its own earlier work by VM name, so a retried activity continues
 // where the last attempt stopped and never makes a second VM.
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { recordEvent, SYSTEM } from '../../domain/events.js';
+import { recordEvent, SYSTEM } from '../../infra/events.js';
 import { cloneHostname } from '../../domain/naming.js';
-import { decryptSecret } from '../../domain/secrets.js';
+import { decryptSecret } from '../../infra/secrets.js';
 import type { PrismaClient, RestoreTrigger } from '../../prisma/client.js';
 import type { VSphereClient } from '../vsphere/index.js';
 import { asActivityFailure, heartbeatProgress } from '../activityErrors.js';

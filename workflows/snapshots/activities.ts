@@ -3,7 +3,7 @@
 // reuses a snapshot of the same name, and every status change goes through endSnapshot, which only
 // moves a snapshot out of IN_PROGRESS once.
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { recordEvent, SYSTEM } from '../../domain/events.js';
+import { recordEvent, SYSTEM } from '../../infra/events.js';
 import { Prisma, type PrismaClient, type SnapshotTrigger } from '../../prisma/client.js';
 import { NotFoundError, underlyingFault, type VSphereClient } from '../vsphere/index.js';
 import { asActivityFailure, heartbeatProgress } from '../activityErrors.js';

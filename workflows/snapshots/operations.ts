@@ -3,7 +3,7 @@
 // `reason` says why.
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { AppError, notFound, type ErrorCode } from '../../domain/errors.js';
-import { recordEvent, SYSTEM, type Actor } from '../../domain/events.js';
+import { recordEvent, SYSTEM, type Actor } from '../../infra/events.js';
 import { Prisma, type PrismaClient } from '../../prisma/client.js';
 import { snapshotRetryWorkflowId } from './ids.js';
 import { createSnapshotRecord, endSnapshot } from './records.js';

@@ -1,8 +1,8 @@
 // The one place snapshot rows are created and leave IN_PROGRESS. The row, its Event and its bus
 // message are written in one transaction; a snapshot leaves IN_PROGRESS only once, so a capture
 // finishing after a cancel (or a retried activity) never overwrites an outcome already recorded.
-import { notify } from '../../domain/eventBus.js';
-import { recordEvent, SYSTEM, type Actor } from '../../domain/events.js';
+import { notify } from '../../infra/eventBus.js';
+import { recordEvent, SYSTEM, type Actor } from '../../infra/events.js';
 import type { PrismaClient, SnapshotTrigger } from '../../prisma/client.js';
 
 export interface NewSnapshot {

@@ -10,7 +10,7 @@
 // must be able to run at failover time; clone VMs are left out of the vSphere figure so they
 // are not counted twice.
 import type { PrismaClient } from '../prisma/client.js';
-import { AppError, validationError, type FieldProblem } from './errors.js';
+import { AppError, validationError, type FieldProblem } from '../domain/errors.js';
 import type { RawExecutor } from './eventBus.js';
 
 /** What vSphere reports; `CapacityInfo` of workflows/vsphere satisfies it. */
