@@ -18,7 +18,7 @@ import {
   createSnapshotUpdate,
   deleteCloneUpdate,
   type CloneRequest,
-} from '../workflows/clone/workflows.js';
+} from '../workflows/clone/messages.js';
 import { cloneWorkflowId } from '../workflows/ids.js';
 import { CLONE_ID, CLONE_STATUS } from '../workflows/searchAttributes.js';
 import type { GraphQLContext } from './context.js';

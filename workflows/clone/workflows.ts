@@ -8,9 +8,6 @@ import {
   CancellationScope,
   condition,
   continueAsNew,
-  defineQuery,
-  defineSignal,
-  defineUpdate,
   isCancellation,
   log,
   proxyActivities,
@@ -26,6 +23,17 @@ import type { RestoreActivities } from '../restores/activities.js';
 import { CLONE_STATUS } from '../searchAttributes.js';
 import type { SnapshotActivities } from '../snapshots/activities.js';
 import type { CloneActivities, CloneFacts, PowerAction } from './activities.js';
+import {
+  autoRestoreSignal,
+  cloneRequestUpdate,
+  cloneStateQuery,
+  createSnapshotUpdate,
+  deleteCloneUpdate,
+  vmDownSignal,
+  type CloneRequest,
+  type CloneWorkflowInput,
+  type CloneWorkflowState,
+} from './messages.js';
 
 type Activities = CloneActivities & RestoreActivities & SnapshotActivities;
 
@@ -35,41 +43,6 @@ const guest = proxyActivities<Activities>(GUEST_WAIT);
 
 /** Continue as new past this many history events (Temporal may suggest it sooner). */
 const DEFAULT_HISTORY_EVENT_LIMIT = 10_000;
-
-export interface CloneWorkflowInput {
-  cloneId: string;
-  /** Override of DEFAULT_HISTORY_EVENT_LIMIT (tests use a small one to exercise continue-as-new). */
-  historyEventLimit?: number;
-  /** Set when continuing as new: the clone was provisioned by an earlier run. */
-  resume?: { status: CloneStatusName; failover: boolean; pendingRestore: string | null };
-}
-
-export type CloneRequest =
-  | { kind: 'startFailover'; actorId: string }
-  | { kind: 'endFailover'; actorId: string; discardFailoverState: boolean }
-  | { kind: 'createSnapshot'; actorId: string }
-  | { kind: 'power'; actorId: string; action: PowerAction };
-
-export interface CloneWorkflowState {
-  phase: 'provisioning' | 'serving' | 'failed' | 'deleting' | 'deleted';
-  status: CloneStatusName;
-  failover: boolean;
-  busy: string | null;
-  queued: string[];
-  pendingRestore: string | null;
-}
-
-export const cloneStateQuery = defineQuery<CloneWorkflowState>('state');
-/** A new DONE snapshot of the clone's configuration to restore onto the clone (if not in failover). */
-export const autoRestoreSignal = defineSignal<[{ snapshotId: string }]>('autoRestore');
-/** The inventory sync found the clone VM powered off or gone; the workflow checks and may mark CRASHED. */
-export const vmDownSignal = defineSignal('vmDown');
-/** Queue a request; rejected at once, with the reason, when the clone's state does not allow it. */
-export const cloneRequestUpdate = defineUpdate<{ accepted: true }, [CloneRequest]>('request');
-/** Manual snapshot: answers once the Snapshot row exists, so the API can return it. */
-export const createSnapshotUpdate = defineUpdate<{ snapshotId: string }, [{ actorId: string }]>('createSnapshot');
-/** Tear the clone down; accepted in any phase but once. */
-export const deleteCloneUpdate = defineUpdate<void, []>('deleteClone');
 
 const POWER_FROM: Record<PowerAction, readonly CloneStatusName[]> = {
   start: ['STOPPED', 'CRASHED'],

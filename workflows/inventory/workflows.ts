@@ -2,7 +2,7 @@
 // same name. The four parts are independent, so one failing does not hold back the others; the
 // run still fails (visible in the Schedule's recent actions) if any part did.
 import { ApplicationFailure, getExternalWorkflowHandle, proxyActivities } from '@temporalio/workflow';
-import { vmDownSignal } from '../clone/workflows.js';
+import { vmDownSignal } from '../clone/messages.js';
 import { cloneWorkflowId } from '../ids.js';
 import type { InventoryActivities } from './activities.js';
 

@@ -12,7 +12,7 @@ import {
   proxyActivities,
   workflowInfo,
 } from '@temporalio/workflow';
-import { autoRestoreSignal } from '../clone/workflows.js';
+import { autoRestoreSignal } from '../clone/messages.js';
 import { cloneWorkflowId } from '../ids.js';
 import { BOOKKEEPING, failureReason, VSPHERE_TASK } from '../policies.js';
 import type { SnapshotActivities } from './activities.js';
