@@ -2,6 +2,7 @@
 // WASM schema engine via scripts/db.mjs (see /work/shared/notes/prisma-offline.md).
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'prisma/config';
+import { databaseUrlFrom } from './prisma/database-url.mjs';
 
 // The CLI downloads a native schema engine unless this names an existing file. The file is a
 // script that exits 1 telling the user to use the npm db scripts, so a mistaken
@@ -13,5 +14,5 @@ process.env.PRISMA_SCHEMA_ENGINE_BINARY = fileURLToPath(
 export default defineConfig({
   schema: 'prisma/schema.prisma',
   migrations: { path: 'prisma/migrations' },
-  datasource: { url: process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/enclave' },
+  datasource: { url: databaseUrlFrom() },
 });

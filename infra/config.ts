@@ -1,7 +1,7 @@
 // Runtime settings, read once from the environment. Every process (API, worker, scripts) uses
 // the same names so one `.enclave/dev.env` or deployment manifest configures them all.
 
-export const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/enclave';
+import { databaseUrlFrom } from '../prisma/database-url.mjs';
 
 export interface VSphereSettings {
   url: string;
@@ -41,7 +41,7 @@ function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): nu
 
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   return {
-    databaseUrl: env.DATABASE_URL || DEFAULT_DATABASE_URL,
+    databaseUrl: databaseUrlFrom(env),
     temporal: {
       address: env.TEMPORAL_ADDRESS || '127.0.0.1:7233',
       namespace: env.TEMPORAL_NAMESPACE || 'default',

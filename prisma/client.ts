@@ -1,6 +1,7 @@
 // The one way the app opens Prisma: the generated Rust-free client (npm run generate) on the pg
 // driver adapter.
 import { PrismaPg } from '@prisma/adapter-pg';
+import { databaseUrlFrom } from './database-url.mjs';
 import { PrismaClient } from './generated/client/client.js';
 
 export type { PrismaClient };
@@ -11,15 +12,13 @@ export { Prisma } from './generated/client/client.js';
 // Enum values (Role.GLOBAL_ADMIN, CloneStatus.RUNNING, ...).
 export * from './generated/client/enums.js';
 
-export const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/enclave';
-
 export interface CreatePrismaOptions {
   /** Called with the SQL of every query Prisma sends (tests count queries with it). */
   onQuery?: (sql: string) => void;
 }
 
 export function createPrisma(
-  databaseUrl = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL,
+  databaseUrl = databaseUrlFrom(),
   { onQuery }: CreatePrismaOptions = {},
 ): PrismaClient {
   const adapter = new PrismaPg({ connectionString: databaseUrl });

@@ -11,11 +11,11 @@ import { parse } from 'pg-connection-string';
 import {
   checkSchemaMatchesMigrations,
   createDatabase,
-  DEFAULT_DATABASE_URL,
   dropDatabase,
   migrateDeploy,
   migrateDev,
 } from './lib/db.mjs';
+import { databaseUrlFrom } from '../prisma/database-url.mjs';
 
 const USAGE = 'usage: node scripts/db.mjs deploy | dev --name <name> [--accept-data-loss] | check | drop';
 
@@ -24,7 +24,7 @@ async function main() {
     allowPositionals: true,
     options: { name: { type: 'string' }, 'accept-data-loss': { type: 'boolean', default: false } },
   });
-  const url = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
+  const url = databaseUrlFrom();
   const { database } = parse(url);
   const listApplied = (names) =>
     console.log(names.length ? `applied: ${names.join(', ')}` : 'no pending migrations');

@@ -7,18 +7,18 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
-import { DEFAULT_DATABASE_URL } from '../infra/config.js';
+import { databaseUrlFrom } from '../prisma/database-url.mjs';
 import { generatePassword } from '../infra/secrets.js';
 import { createPrisma } from '../prisma/client.js';
 import { seedDemo, type DemoUser } from '../prisma/seed.js';
 import { ensureSearchAttributes } from '../workflows/namespace.js';
 import { consoleLogger } from '../workflows/vsphere/logger.js';
+import { ensureTool } from '../workflows/vsphere/testing/tools.mjs';
 import { connectToVcsim, startVcsim } from '../workflows/vsphere/testing/vcsim.js';
 import { startGuestSimulator } from './lab/guestSimulator.js';
 import { ROOT } from './lib/bootstrap.mjs';
 import { createDatabase, migrateDeploy } from './lib/db.mjs';
 import { Supervisor } from './lib/processes.js';
-import { ensureTool } from './lib/tools.mjs';
 
 const STATE_DIR = join(ROOT, '.enclave');
 const PORTS = {
@@ -87,7 +87,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
   const state = loadDevState();
-  const databaseUrl = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
+  const databaseUrl = databaseUrlFrom();
 
   console.log('database: creating (if needed) and migrating');
   await createDatabase(databaseUrl);

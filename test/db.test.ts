@@ -8,13 +8,13 @@ import { createPrisma } from '../prisma/client.js';
 import {
   checkSchemaMatchesMigrations,
   createDatabase,
-  DEFAULT_DATABASE_URL,
   dropDatabase,
   MIGRATIONS_DIR,
   migrateDeploy,
 } from '../scripts/lib/db.mjs';
+import { databaseUrlFrom } from '../prisma/database-url.mjs';
 
-const serverUrl = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
+const serverUrl = databaseUrlFrom();
 const onServer = (database: string) =>
   Object.assign(new URL(serverUrl), { pathname: `/${database}` }).toString();
 const name = `enclave_test_db_${randomUUID().replaceAll('-', '').slice(0, 12)}`;

@@ -1,5 +1,3 @@
-/** The local development database, used when DATABASE_URL is not set. */
-export declare const DEFAULT_DATABASE_URL: string;
 export declare const SCHEMA_PATH: string;
 export declare const MIGRATIONS_DIR: string;
 

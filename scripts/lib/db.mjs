@@ -14,7 +14,6 @@ import * as engineGlue from '@prisma/schema-engine-wasm/schema_engine_bg';
 import pg from 'pg';
 import { parseIntoClientConfig } from 'pg-connection-string';
 
-export const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/enclave';
 export const SCHEMA_PATH = fileURLToPath(new URL('../../prisma/schema.prisma', import.meta.url));
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../prisma/migrations', import.meta.url));
 

@@ -3,12 +3,12 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { DEFAULT_DATABASE_URL } from '../../infra/config.js';
+import { databaseUrlFrom } from '../../prisma/database-url.mjs';
 import { createPrisma, type CreatePrismaOptions, type PrismaClient } from '../../prisma/client.js';
 
 // Test databases live on the server of DATABASE_URL (or TEST_DATABASE_SERVER_URL), never in its database.
 const serverUrl = () =>
-  new URL(process.env.TEST_DATABASE_SERVER_URL ?? process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL);
+  new URL(process.env.TEST_DATABASE_SERVER_URL ?? databaseUrlFrom());
 
 export function databaseUrlFor(name: string): string {
   const url = serverUrl();

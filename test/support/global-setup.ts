@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { TestProject } from 'vitest/node';
 import { createDatabase, dropDatabase, migrateDeploy } from '../../scripts/lib/db.mjs';
-import { ensureTool } from '../../scripts/lib/tools.mjs';
+import { ensureTool } from '../../workflows/vsphere/testing/tools.mjs';
 import { ensureSearchAttributes } from '../../workflows/namespace.js';
 import { databaseUrlFor } from './database.js';
 

@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { connect as tlsConnect } from 'node:tls';
-import { ensureTool } from '../../../scripts/lib/tools.mjs';
+import { ensureTool } from './tools.mjs';
 import { VSphereClient, type VSphereClientOptions } from '../client.js';
 import type { Logger } from '../logger.js';
 import { formatRef } from '../refs.js';

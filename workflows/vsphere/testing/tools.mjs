@@ -1,5 +1,7 @@
-// Installs the Go programs the local stack runs on (Temporal CLI dev server, vcsim) at pinned
-// versions into a cache outside the clone, so every fresh clone on the same machine reuses them.
+// Installs the Go programs the local stack and the tests run on (Temporal CLI dev server, vcsim) at
+// pinned versions into a cache outside the clone, so every fresh clone on the same machine reuses
+// them. Plain JavaScript: `npm run dev`/`npm test` call it from plain node before node_modules
+// exists. It lives here, beside vcsim.ts, so test support in workflows/ imports nothing from scripts/.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
