@@ -1,24 +1,24 @@
 // `tsx server/main.ts`: the API process.
 import { fileURLToPath } from 'node:url';
-import { Client, Connection } from '@temporalio/client';
 import { loadSettings } from '../infra/config.js';
-import { PgEventBus } from '../infra/eventBus.js';
-import { createPrisma } from '../prisma/client.js';
+import { openServices } from '../infra/services.js';
 import { startApiServer } from './app.js';
+import type { AppServices } from './context.js';
 
 async function main(): Promise<void> {
   const settings = loadSettings();
-  const prisma = createPrisma(settings.databaseUrl);
-  const bus = new PgEventBus(settings.databaseUrl);
-  await bus.start();
-  const connection = await Connection.connect({ address: settings.temporal.address });
-  const temporal = new Client({ connection, namespace: settings.temporal.namespace });
-  const server = await startApiServer({ prisma, temporal, bus, settings }, settings.api);
+  const services = await openServices(settings, { bus: true, temporalClient: true });
+  const { prisma, temporal, bus } = services;
+  const app: AppServices = { prisma, temporal, bus, settings };
+  const server = await startApiServer(app, settings.api).catch(async (error: unknown) => {
+    await services.close();
+    throw error;
+  });
   console.log(`GraphQL API on ${server.url} (GraphiQL in a browser, graphql-ws on ${server.wsUrl})`);
 
   const shutdown = async () => {
     await server.close();
-    await Promise.allSettled([bus.close(), prisma.$disconnect(), connection.close()]);
+    await services.close();
     process.exit(0);
   };
   process.once('SIGINT', shutdown);

@@ -8,17 +8,18 @@ import { recordCapacity } from '../infra/capacity.js';
 import { encryptSecret } from '../infra/secrets.js';
 import { LOGIN_LIMITS } from '../server/auth.js';
 import { CSRF_HEADER, QUERY_LIMITS } from '../server/yoga.js';
-import { startApiHarness, writeFixture, type ApiHarness, type Fixture } from './api-harness.js';
+import { writeFixture, type Fixture } from './support/fixture.js';
+import { startTestStack, type ApiStack } from './support/stack.js';
 import { gql, loginAs, type GraphQLResponse } from './support/graphql.js';
 
-let harness: ApiHarness;
+let harness: ApiStack;
 let fixture: Fixture;
 const tokens = {} as Record<'admin' | 'operator' | 'developer', string>;
 const gid = encodeGlobalID;
 let cloneInput: () => Record<string, unknown>;
 
 beforeAll(async () => {
-  harness = await startApiHarness();
+  harness = await startTestStack({ vsphere: false });
   fixture = await writeFixture(harness.prisma, harness.secretKey);
   for (const role of ['admin', 'operator', 'developer'] as const) {
     tokens[role] = await loginAs(harness.api.url, role, fixture.users[role].password);

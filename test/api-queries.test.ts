@@ -4,16 +4,17 @@
 import { decodeGlobalID, encodeGlobalID } from '@pothos/plugin-relay';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLONE_STATUSES } from '../domain/cloneStatus.js';
-import { startApiHarness, writeFixture, FIXTURE_STATUSES, type ApiHarness, type Fixture } from './api-harness.js';
+import { writeFixture, FIXTURE_STATUSES, type Fixture } from './support/fixture.js';
+import { startTestStack, type ApiStack } from './support/stack.js';
 import { gql, loginAs } from './support/graphql.js';
 
-let harness: ApiHarness;
+let harness: ApiStack;
 let fixture: Fixture;
 let token: string;
 const sql: string[] = [];
 
 beforeAll(async () => {
-  harness = await startApiHarness({ onQuery: (query) => sql.push(query) });
+  harness = await startTestStack({ vsphere: false, onQuery: (query) => sql.push(query) });
   fixture = await writeFixture(harness.prisma, harness.secretKey);
   token = await loginAs(harness.api.url, 'developer', fixture.users.developer.password);
 });

@@ -8,18 +8,19 @@ import type { Client as WsClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { notify } from '../infra/eventBus.js';
 import { createPrisma } from '../prisma/client.js';
-import { startApiHarness, writeFixture, type ApiHarness, type Fixture } from './api-harness.js';
+import { writeFixture, type Fixture } from './support/fixture.js';
+import { startTestStack, type ApiStack } from './support/stack.js';
 import { collect, gql, loginAs, wsClient } from './support/graphql.js';
 
 const run = promisify(execFile);
 
-let harness: ApiHarness;
+let harness: ApiStack;
 let fixture: Fixture;
 let token: string;
 let ws: WsClient;
 
 beforeAll(async () => {
-  harness = await startApiHarness();
+  harness = await startTestStack({ vsphere: false });
   fixture = await writeFixture(harness.prisma, harness.secretKey);
   token = await loginAs(harness.api.url, 'developer', fixture.users.developer.password);
   ws = wsClient(harness.api.wsUrl, token);

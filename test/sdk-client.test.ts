@@ -225,10 +225,11 @@ describe('a clone through the SDK', () => {
   });
 
   it('reads it through every clone query', async () => {
-    const [read, list, credentials, restores, snapshots, events] = await Promise.all([
+    // The credentials first: the events read below must include the event this read records.
+    const credentials = await operator.rdpCredentials({ id: clone.id });
+    const [read, list, restores, snapshots, events] = await Promise.all([
       operator.clone({ id: clone.id }),
       developer.clones({ filter: { name: clone.name, status: ['RUNNING'] }, orderBy: { field: 'CREATED_AT', direction: 'DESC' } }),
-      operator.rdpCredentials({ id: clone.id }),
       developer.cloneRestores({ cloneId: clone.id }),
       developer.snapshots({ filter: { configurationId: cloneInput.configurationId } }),
       developer.events({ filter: { cloneId: clone.id }, first: 100 }),

@@ -2,9 +2,7 @@
 // a file copy, far faster than replaying migrations).
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { inject } from 'vitest';
 import { databaseUrlFrom } from '../../prisma/database-url.mjs';
-import { createPrisma, type CreatePrismaOptions, type PrismaClient } from '../../prisma/client.js';
 
 // Test databases live on the server of DATABASE_URL (or TEST_DATABASE_SERVER_URL), never in its database.
 const serverUrl = () =>
@@ -48,27 +46,4 @@ export async function createTestDatabase(templateUrl: string): Promise<TestDatab
     url: databaseUrlFor(name),
     drop: () => onMaintenanceDb(async (c) => void (await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`))),
   };
-}
-
-/** Undo steps, run newest first by `close`; a failing step is logged and the others still run. */
-export function cleanupStack() {
-  const steps: Array<() => Promise<unknown>> = [];
-  return {
-    push: (step: () => Promise<unknown>) => void steps.push(step),
-    close: async () => {
-      for (const step of steps.splice(0).reverse()) await step().catch((error) => console.error('cleanup:', error));
-    },
-  };
-}
-
-/** The test file's own database (copied from the template) and a Prisma client on it. */
-export async function openTestDatabase(
-  cleanups: ReturnType<typeof cleanupStack>,
-  options: CreatePrismaOptions = {},
-): Promise<{ url: string; prisma: PrismaClient }> {
-  const database = await createTestDatabase(inject('templateDatabaseUrl'));
-  cleanups.push(() => database.drop());
-  const prisma = createPrisma(database.url, options);
-  cleanups.push(() => prisma.$disconnect());
-  return { url: database.url, prisma };
 }

@@ -1,112 +1,112 @@
-// The whole stack in one test process, on real components: a PostgreSQL database of the test
-// file's own, a vcsim of its own, the shared Temporal dev server (own task queue), a worker,
-// the API on an ephemeral port and the lab guest simulator.
+// The test harness: the stack in one test process, on real components, opened through the
+// composition root (infra/services.ts) as the API and worker processes open theirs. Always a
+// PostgreSQL database of the test file's own, the event bus, a Temporal client on the shared dev
+// server (own task queue) and the API on an ephemeral port; by default also a vcsim of its own
+// with the demo data, a worker and the lab guest simulator (`{ vsphere: false }` leaves them out).
 import { randomBytes } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
+import type { Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
-import { PgEventBus } from '../../infra/eventBus.js';
+import { settingsEnv, type Settings } from '../../infra/config.js';
 import { generatePassword } from '../../infra/secrets.js';
+import { cleanupStack, openServices } from '../../infra/services.js';
 import type { PrismaClient } from '../../prisma/client.js';
 import { seedDemo, type DemoUser, type SeedResult } from '../../prisma/seed.js';
 import { startGuestSimulator, type GuestSimulator } from '../../scripts/lab/guestSimulator.js';
 import { startApiServer, type ApiServer } from '../../server/app.js';
+import type { AppServices } from '../../server/context.js';
 import { createWorker } from '../../workflows/worker.js';
-import { VSphereClient } from '../../workflows/vsphere/index.js';
+import type { VSphereClient } from '../../workflows/vsphere/index.js';
 import { connectToVcsim, startVcsim, type VcsimOptions } from '../../workflows/vsphere/testing/vcsim.js';
-import { cleanupStack, openTestDatabase } from './database.js';
+import { createTestDatabase } from './database.js';
+import { installTestLogging } from './logging.js';
 
-export interface TestStack {
+/** What every stack has: the API and what it runs on. */
+export interface ApiStack {
   api: ApiServer;
+  /** The API's own client; `onQuery` sees every query it sends. */
   prisma: PrismaClient;
-  vsphere: VSphereClient;
   temporal: Client;
   taskQueue: string;
-  seed: SeedResult;
-  users: Record<'admin' | 'operator' | 'developer', DemoUser>;
-  /** The environment `workflows/worker.ts` needs to serve this stack as a separate process. */
-  workerEnv: NodeJS.ProcessEnv;
+  databaseUrl: string;
+  secretKey: string;
   /** Stops the API and starts a new one on the same port (clients see a server restart); `api` is replaced. */
   restartApi(options?: { downtimeMs?: number }): Promise<void>;
   close(): Promise<void>;
 }
 
+/** The whole stack: also vSphere (vcsim) with the demo data, and what a worker needs. */
+export interface TestStack extends ApiStack {
+  vsphere: VSphereClient;
+  seed: SeedResult;
+  users: Record<'admin' | 'operator' | 'developer', DemoUser>;
+  /** The environment `workflows/worker.ts` needs to serve this stack as a separate process. */
+  workerEnv: NodeJS.ProcessEnv;
+}
+
 export interface TestStackOptions {
+  /**
+   * Start a vcsim of the file's own and seed the demo data (default true). Without it there is no
+   * worker and no guest simulator either: the API tests write their rows with `writeFixture`.
+   */
+  vsphere?: boolean;
+  /** Run a worker in the test process (default true); without it, start `workerEnv` processes. */
+  worker?: boolean;
+  /** Former name of `worker`. */
+  inProcessWorker?: boolean;
   /** Let the lab guest simulator give powered-on VMs an IP (default true). */
   guests?: boolean;
   guestWaitTimeoutMs?: number;
   /** Passed to startVcsim, e.g. { methodDelay: 'CreateSnapshot:3000' } to make captures slow. */
   vcsimOptions?: VcsimOptions;
-  /** Run a worker in the test process (default true); without it, start `workerEnv` processes. */
-  inProcessWorker?: boolean;
+  /** Called with the SQL of every query the stack's Prisma client sends. */
+  onQuery?: (sql: string) => void;
 }
 
-export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
+export function startTestStack(options: TestStackOptions & { vsphere: false }): Promise<ApiStack>;
+export function startTestStack(options?: TestStackOptions): Promise<TestStack>;
+export async function startTestStack(options: TestStackOptions = {}): Promise<ApiStack | TestStack> {
+  installTestLogging();
   const cleanups = cleanupStack();
   const { close } = cleanups;
   try {
-    const database = await openTestDatabase(cleanups);
-    const { prisma } = database;
-
-    const vcsim = await startVcsim(options.vcsimOptions);
-    cleanups.push(() => vcsim.stop());
-    const vsphere = connectToVcsim(vcsim);
-    cleanups.push(() => vsphere.close().catch(() => undefined));
-
-    const users = {
-      admin: { username: 'admin', name: 'Ada Admin', role: 'GLOBAL_ADMIN', password: generatePassword() },
-      operator: { username: 'operator', name: 'Otto Operator', role: 'MACHINE_ADMIN', password: generatePassword() },
-      developer: { username: 'developer', name: 'Dev Eloper', role: 'DEVELOPER', password: generatePassword() },
-    } satisfies Record<string, DemoUser>;
-    const seed = await seedDemo(prisma, vsphere, { users: Object.values(users) });
-
-    const secretKey = randomBytes(32).toString('base64');
+    const database = await createTestDatabase(inject('templateDatabaseUrl'));
+    cleanups.push(() => database.drop());
     const address = inject('temporalAddress');
     const taskQueue = `test-${randomBytes(4).toString('hex')}`;
-    const guestWaitTimeoutMs = options.guestWaitTimeoutMs ?? 60_000;
-    if (options.inProcessWorker !== false) {
-      const workerConnection = await NativeConnection.connect({ address });
-      cleanups.push(() => workerConnection.close());
-      const worker: Worker = await createWorker({
-        connection: workerConnection,
-        namespace: 'default',
-        taskQueue,
-        prisma,
-        vsphere,
-        secretKey,
-        guestWaitTimeoutMs,
-      });
-      const running = worker.run();
-      cleanups.push(async () => {
-        worker.shutdown();
-        await running;
-      });
-    }
-    const workerEnv: NodeJS.ProcessEnv = {
-      ...process.env,
-      DATABASE_URL: database.url,
-      TEMPORAL_ADDRESS: address,
-      TEMPORAL_TASK_QUEUE: taskQueue,
-      VSPHERE_URL: vcsim.url,
-      VSPHERE_USERNAME: vcsim.username,
-      VSPHERE_PASSWORD: vcsim.password,
-      VSPHERE_THUMBPRINT: vcsim.thumbprintSha256,
-      ENCLAVE_SECRET_KEY: secretKey,
-      GUEST_WAIT_TIMEOUT_MS: String(guestWaitTimeoutMs),
+    const secretKey = randomBytes(32).toString('base64');
+    const base = { databaseUrl: database.url, temporal: { address, namespace: 'default', taskQueue }, secretKey };
+    const withVSphere = options.vsphere !== false;
+    const withWorker = withVSphere && (options.worker ?? options.inProcessWorker) !== false;
+
+    const vcsim = withVSphere ? await startVcsim(options.vcsimOptions) : undefined;
+    if (vcsim) cleanups.push(() => vcsim.stop());
+    const settings: Settings | undefined = vcsim && {
+      ...base,
+      vsphere: {
+        url: vcsim.url,
+        username: vcsim.username,
+        password: vcsim.password,
+        insecure: false,
+        ...(vcsim.thumbprintSha256 ? { thumbprintSha256: vcsim.thumbprintSha256 } : {}),
+      },
+      guestWaitTimeoutMs: options.guestWaitTimeoutMs ?? 60_000,
+      inventorySyncSeconds: 300,
+      api: { host: '127.0.0.1', port: 0 },
     };
+    const services = await openServices(settings ?? base, {
+      bus: true,
+      temporalClient: true,
+      // The vcsim client records its log instead of printing it, and reports task progress every second.
+      vsphere: vcsim ? connectToVcsim(vcsim) : false,
+      workerConnection: withWorker,
+      ...(options.onQuery ? { prisma: { onQuery: options.onQuery } } : {}),
+    });
+    cleanups.push(() => services.close());
+    const { prisma, temporal, bus, vsphere, workerConnection } = services;
+    const app: AppServices = { prisma, temporal, bus, settings: base };
 
-    const connection = await Connection.connect({ address });
-    cleanups.push(() => connection.close());
-    const temporal = new Client({ connection, namespace: 'default' });
-
-    const bus = new PgEventBus(database.url);
-    await bus.start();
-    cleanups.push(() => bus.close());
-    const startApi = (port: number) =>
-      startApiServer(
-        { prisma, temporal, bus, settings: { secretKey, temporal: { address, namespace: 'default', taskQueue } } },
-        { host: '127.0.0.1', port },
-      );
+    const startApi = (port: number) => startApiServer(app, { host: '127.0.0.1', port });
     let api = await startApi(0);
     cleanups.push(() => api.close());
     const restartApi = async ({ downtimeMs = 0 } = {}) => {
@@ -115,13 +115,38 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
       api = await startApi(Number(new URL(api.url).port));
       stack.api = api;
     };
+    const stack: ApiStack = { api, prisma, temporal, taskQueue, databaseUrl: database.url, secretKey, restartApi, close };
+    if (!settings || !vsphere) return stack;
 
+    const users = {
+      admin: { username: 'admin', name: 'Ada Admin', role: 'GLOBAL_ADMIN', password: generatePassword() },
+      operator: { username: 'operator', name: 'Otto Operator', role: 'MACHINE_ADMIN', password: generatePassword() },
+      developer: { username: 'developer', name: 'Dev Eloper', role: 'DEVELOPER', password: generatePassword() },
+    } satisfies Record<string, DemoUser>;
+    const seed = await seedDemo(prisma, vsphere, { users: Object.values(users) });
+
+    if (workerConnection) {
+      const worker: Worker = await createWorker({
+        connection: workerConnection,
+        namespace: 'default',
+        taskQueue,
+        prisma,
+        vsphere,
+        secretKey,
+        guestWaitTimeoutMs: settings.guestWaitTimeoutMs,
+      });
+      const running = worker.run();
+      cleanups.push(async () => {
+        worker.shutdown();
+        await running;
+      });
+    }
     if (options.guests !== false) {
       const guests: GuestSimulator = startGuestSimulator(vsphere, { intervalMs: 250, bootDelayMs: 500 });
       cleanups.push(() => guests.stop());
     }
-    const stack: TestStack = { api, prisma, vsphere, temporal, taskQueue, seed, users, workerEnv, restartApi, close };
-    return stack;
+    const full: TestStack = Object.assign(stack, { vsphere, seed, users, workerEnv: { ...process.env, ...settingsEnv(settings) } });
+    return full;
   } catch (error) {
     await close();
     throw error;

@@ -1,56 +1,9 @@
-// A light API stack for the API tests that need no VM work: a database of the file's own, the
-// real event bus, a real Temporal client (no worker on its task queue) and the API on an
-// ephemeral port, plus a fixture written straight to the database so every list has known rows.
-import { randomBytes } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
-import { inject } from 'vitest';
-import { recordCapacity } from '../infra/capacity.js';
-import { PgEventBus } from '../infra/eventBus.js';
-import { recordEvent, SYSTEM } from '../infra/events.js';
-import { encryptSecret, generatePassword, hashPassword } from '../infra/secrets.js';
-import type { CloneStatus, PrismaClient, Role } from '../prisma/client.js';
-import { startApiServer, type ApiServer } from '../server/app.js';
-import { cleanupStack, openTestDatabase } from './support/database.js';
-
-export interface ApiHarness {
-  api: ApiServer;
-  /** The API's own client; `onQuery` sees every query it sends. */
-  prisma: PrismaClient;
-  databaseUrl: string;
-  secretKey: string;
-  close(): Promise<void>;
-}
-
-export async function startApiHarness(options: { onQuery?: (sql: string) => void } = {}): Promise<ApiHarness> {
-  const cleanups = cleanupStack();
-  const { close } = cleanups;
-  try {
-    const database = await openTestDatabase(cleanups, options.onQuery ? { onQuery: options.onQuery } : {});
-    const { prisma } = database;
-    const bus = new PgEventBus(database.url);
-    await bus.start();
-    cleanups.push(() => bus.close());
-    const address = inject('temporalAddress');
-    const connection = await Connection.connect({ address });
-    cleanups.push(() => connection.close());
-    const secretKey = randomBytes(32).toString('base64');
-    const taskQueue = `api-test-${randomBytes(4).toString('hex')}`;
-    const api = await startApiServer(
-      {
-        prisma,
-        temporal: new Client({ connection, namespace: 'default' }),
-        bus,
-        settings: { secretKey, temporal: { address, namespace: 'default', taskQueue } },
-      },
-      { host: '127.0.0.1', port: 0 },
-    );
-    cleanups.push(() => api.close());
-    return { api, prisma, databaseUrl: database.url, secretKey, close };
-  } catch (error) {
-    await close();
-    throw error;
-  }
-}
+// Known rows for every list, written straight to the database (the API tests need no VM work,
+// so their stack has no vSphere: `startTestStack({ vsphere: false })`).
+import { recordCapacity } from '../../infra/capacity.js';
+import { recordEvent, SYSTEM } from '../../infra/events.js';
+import { encryptSecret, generatePassword, hashPassword } from '../../infra/secrets.js';
+import type { CloneStatus, PrismaClient, Role } from '../../prisma/client.js';
 
 export const FIXTURE_STATUSES: CloneStatus[] = ['PROVISIONING', 'STARTING', 'RUNNING', 'STOPPED', 'PAUSED', 'CRASHED', 'FAILED'];
 
