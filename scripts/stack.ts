@@ -6,10 +6,10 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
-import { Connection } from '@temporalio/client';
 import { databaseUrlFrom } from '../prisma/database-url.mjs';
+import { loadSettings } from '../infra/config.js';
 import { generatePassword } from '../infra/secrets.js';
-import { createPrisma } from '../prisma/client.js';
+import { openServices } from '../infra/services.js';
 import { seedDemo, type DemoUser } from '../prisma/seed.js';
 import { ensureSearchAttributes } from '../workflows/namespace.js';
 import { consoleLogger } from '../workflows/vsphere/logger.js';
@@ -104,21 +104,8 @@ async function main(): Promise<void> {
 
   const vcsim = await startVcsim({ port: PORTS.vcsim });
   cleanups.push(() => vcsim.stop());
-  const vsphere = connectToVcsim(vcsim, { logger: consoleLogger });
-
-  console.log('seeding demo data');
-  const prisma = createPrisma(databaseUrl);
-  await seedDemo(prisma, vsphere, { users: state.users });
-  await prisma.$disconnect();
-
-  const guests = startGuestSimulator(vsphere, { onError: (error) => console.warn('[guests]', String(error)) });
-  cleanups.push(() => guests.stop());
-
-  await waitForPort(PORTS.temporal, 'Temporal');
-  // The API may start a clone workflow before the worker has prepared the namespace.
-  const temporalConnection = await Connection.connect({ address: `127.0.0.1:${PORTS.temporal}` });
-  await ensureSearchAttributes(temporalConnection, 'default');
-  await temporalConnection.close();
+  // The settings the worker and the API children read from this environment; the stack's own
+  // services (seeding, guest simulator, namespace) are opened from the same settings.
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: databaseUrl,
@@ -130,6 +117,23 @@ async function main(): Promise<void> {
     ENCLAVE_SECRET_KEY: state.secretKey,
     PORT: String(PORTS.api),
   };
+  const settings = loadSettings(env);
+
+  await waitForPort(PORTS.temporal, 'Temporal');
+  const services = await openServices(settings, {
+    vsphere: connectToVcsim(vcsim, { logger: consoleLogger }),
+    temporalClient: true,
+  });
+  cleanups.push(() => services.close());
+
+  console.log('seeding demo data');
+  await seedDemo(services.prisma, services.vsphere, { users: state.users });
+
+  const guests = startGuestSimulator(services.vsphere, { onError: (error) => console.warn('[guests]', String(error)) });
+  cleanups.push(() => guests.stop());
+
+  // The API may start a clone workflow before the worker has prepared the namespace.
+  await ensureSearchAttributes(services.temporalConnection, settings.temporal.namespace);
   supervisor.start('worker', 'npx', ['tsx', 'workflows/worker.ts'], env);
   supervisor.start('api', 'npx', ['tsx', 'server/main.ts'], env);
   await waitForPort(PORTS.api, 'the API');
