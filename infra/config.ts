@@ -61,25 +61,3 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     api: { host: env.API_HOST || '127.0.0.1', port: positiveInt(env, 'PORT', 4000) },
   };
 }
-
-/** The environment `loadSettings` reads `settings` back from, for a child process (a worker) to share them. */
-export function settingsEnv(settings: Settings): NodeJS.ProcessEnv {
-  const { vsphere } = settings;
-  return {
-    DATABASE_URL: settings.databaseUrl,
-    TEMPORAL_ADDRESS: settings.temporal.address,
-    TEMPORAL_NAMESPACE: settings.temporal.namespace,
-    TEMPORAL_TASK_QUEUE: settings.temporal.taskQueue,
-    VSPHERE_URL: vsphere.url,
-    VSPHERE_USERNAME: vsphere.username,
-    VSPHERE_PASSWORD: vsphere.password,
-    ...(vsphere.insecure ? { VSPHERE_INSECURE: 'true' } : {}),
-    ...(vsphere.thumbprintSha256 ? { VSPHERE_THUMBPRINT: vsphere.thumbprintSha256 } : {}),
-    ...(vsphere.caPemPath ? { VSPHERE_CA_FILE: vsphere.caPemPath } : {}),
-    ENCLAVE_SECRET_KEY: settings.secretKey,
-    GUEST_WAIT_TIMEOUT_MS: String(settings.guestWaitTimeoutMs),
-    INVENTORY_SYNC_SECONDS: String(settings.inventorySyncSeconds),
-    API_HOST: settings.api.host,
-    PORT: String(settings.api.port),
-  };
-}

@@ -21,8 +21,6 @@ export function cleanupStack() {
   };
 }
 
-export type CleanupStack = ReturnType<typeof cleanupStack>;
-
 /** What the services are opened from: the settings of `loadSettings`, of which vSphere only when asked for. */
 export type ServiceSettings = Pick<Settings, 'databaseUrl' | 'temporal' | 'secretKey'> & { vsphere?: VSphereSettings };
 

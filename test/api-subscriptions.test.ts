@@ -32,7 +32,6 @@ afterAll(async () => {
 });
 
 /** graphql-ws has no "subscribed" acknowledgement: give the server a moment to register it. */
-const settle = () => new Promise((resolve) => setTimeout(resolve, 500));
 
 function publishFromAnotherProcess(cloneId: string, snapshots: Array<[string, string]>) {
   return run('npx', ['tsx', 'test/api-publisher.ts', harness.databaseUrl, cloneId, ...snapshots.map((pair) => pair.join(':'))], {
@@ -47,6 +46,7 @@ describe('subscriptions over graphql-ws', () => {
     const [snapshotA, snapshotB] = [fixture.snapshotIds[0]!, fixture.snapshotIds[1]!];
     const [configA, configB] = [fixture.configurationIds[0]!, fixture.configurationIds[1]!];
 
+    const opened = harness.subscriptionsOpened();
     const events = collect<any>(
       ws,
       'subscription($id: ID!) { cloneEvents(cloneId: $id) { type actorKind data subjectId clone { name } } }',
@@ -76,7 +76,7 @@ describe('subscriptions over graphql-ws', () => {
       60_000,
     );
     await Promise.all([events.ready, statuses.ready, ofConfigA.ready, ofAll.ready]);
-    await settle();
+    await harness.subscribed(opened + 4);
 
     // Configuration B's message goes first: the filtered subscription must skip it.
     const { stdout } = await publishFromAnotherProcess(cloneId, [[snapshotB, configB], [snapshotA, configA]]);
@@ -117,6 +117,7 @@ describe('subscriptions over graphql-ws', () => {
 
 describe('subscriptions over SSE', () => {
   it('stream snapshot statuses as server-sent events', async () => {
+    const opened = harness.subscriptionsOpened();
     const controller = new AbortController();
     const response = await fetch(harness.api.url, {
       method: 'POST',
@@ -142,7 +143,7 @@ describe('subscriptions over SSE', () => {
         if (line) return JSON.parse(line.slice('data: '.length));
       }
     })();
-    await settle();
+    await harness.subscribed(opened + 1);
     // Published from a connection of its own, as any other process would.
     const publisher = createPrisma(harness.databaseUrl);
     try {

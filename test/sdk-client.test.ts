@@ -31,7 +31,6 @@ let cloneInput: Omit<CreateCloneInput, 'name'>;
 const clientFor = (token?: string) => createClient({ url: stack.api.url, token, webSocketImpl: WebSocket });
 const login = async (user: 'admin' | 'operator' | 'developer') =>
   (await clientFor().login({ username: user, password: stack.users[user].password })).token;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const uniqueName = (prefix: string) => `${prefix} ${randomBytes(3).toString('hex')}`;
 
 /** Collects an iterator's items in the background. */
@@ -208,8 +207,9 @@ describe('a clone through the SDK', () => {
   let clone: Clone;
 
   it('creates a clone, follows it by subscription and waits until RUNNING', async () => {
+    const opened = stack.subscriptionsOpened();
     const statuses = record(admin.cloneStatusChanged());
-    await sleep(500); // graphql-ws does not acknowledge a subscribe
+    await stack.subscribed(opened + 1); // graphql-ws does not acknowledge a subscribe
     clone = await admin.createClone({ input: { ...cloneInput, name: uniqueName('SDK clone') } });
     expect(clone.status).toBe('PROVISIONING');
     const events = record(admin.cloneEvents({ cloneId: clone.id }));
@@ -255,8 +255,9 @@ describe('a clone through the SDK', () => {
   it('operates it: power actions, snapshots, failover and failback', async () => {
     // Power actions are accepted at once and carried out by the clone's workflow: follow them
     // on the status subscription, as an integrator would.
+    const opened = stack.subscriptionsOpened();
     const statuses = record(operator.cloneStatusChanged({ cloneId: clone.id }));
-    await sleep(500);
+    await stack.subscribed(opened + 1);
     const reached = (status: string, times: number) =>
       eventually(() => statuses.items.filter((s) => s.status === status).length >= times, 60_000);
     expect((await operator.stopClone({ cloneId: clone.id })).id).toBe(clone.id);
@@ -290,13 +291,14 @@ describe('a clone through the SDK', () => {
   });
 
   it('keeps its subscription across an API restart, re-authenticating, and sees the clone deleted', async () => {
+    const opened = stack.subscriptionsOpened();
     const statuses = record(admin.cloneStatusChanged({ cloneId: clone.id }));
-    await sleep(500);
+    await stack.subscribed(opened + 1);
     const readsBefore = adminTokenReads;
     await stack.restartApi({ downtimeMs: 1_000 });
     // The socket re-authenticates on reconnection: wait for that, then for the re-subscribe.
     await eventually(() => adminTokenReads > readsBefore, 30_000);
-    await sleep(1_000);
+    await stack.subscribed(opened + 2);
 
     await admin.deleteClone({ cloneId: clone.id });
     await eventually(() => statuses.items.some((s) => s.status === 'DELETED'), 90_000);

@@ -58,6 +58,7 @@ afterAll(async () => {
 
 describe('createClone end to end', () => {
   it('provisions a clone through every status to RUNNING and builds the VM in vSphere', async () => {
+    const opened = stack.subscriptionsOpened();
     const sub = collect<{ cloneStatusChanged: { status: string; clone: { name: string } | null } }>(
       ws,
       `subscription { cloneStatusChanged { status clone { name } } }`,
@@ -65,8 +66,8 @@ describe('createClone end to end', () => {
       (items) => items.some((i) => i.cloneStatusChanged.status === 'RUNNING'),
     );
     await sub.ready;
-    // graphql-ws does not acknowledge a subscribe; give the server a moment to register it.
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // graphql-ws does not acknowledge a subscribe: wait until the server has registered it.
+    await stack.subscribed(opened + 1);
 
     const created = await gql(stack.api.url, CREATE, { input: { ...inputBase, name: 'Line 1 standby' } }, adminToken);
     expect(created.errors).toBeUndefined();
@@ -176,6 +177,7 @@ describe('createClone rejects bad input and creates nothing', () => {
 describe('deleteClone', () => {
   it('destroys the VM and keeps the record as DELETED', async () => {
     const clone = await stack.prisma.clone.findFirstOrThrow({ where: { name: 'Line 1 standby' }, include: { machine: true } });
+    const opened = stack.subscriptionsOpened();
     const sub = collect<{ cloneStatusChanged: { status: string } }>(
       ws,
       `subscription($id: ID) { cloneStatusChanged(cloneId: $id) { status } }`,
@@ -183,7 +185,7 @@ describe('deleteClone', () => {
       (items) => items.some((i) => i.cloneStatusChanged.status === 'DELETED'),
     );
     await sub.ready;
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await stack.subscribed(opened + 1);
     const result = await gql(
       stack.api.url,
       `mutation($id: ID!) { deleteClone(cloneId: $id) { id } }`,

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
-import { settingsEnv, type Settings } from '../../infra/config.js';
+import type { Settings } from '../../infra/config.js';
 import { generatePassword } from '../../infra/secrets.js';
 import { cleanupStack, openServices } from '../../infra/services.js';
 import type { PrismaClient } from '../../prisma/client.js';
@@ -19,6 +19,7 @@ import { createWorker } from '../../workflows/worker.js';
 import type { VSphereClient } from '../../workflows/vsphere/index.js';
 import { connectToVcsim, startVcsim, type VcsimOptions } from '../../workflows/vsphere/testing/vcsim.js';
 import { createTestDatabase } from './database.js';
+import { eventually } from './eventually.js';
 import { installTestLogging } from './logging.js';
 
 /** What every stack has: the API and what it runs on. */
@@ -32,6 +33,13 @@ export interface ApiStack {
   secretKey: string;
   /** Stops the API and starts a new one on the same port (clients see a server restart); `api` is replaced. */
   restartApi(options?: { downtimeMs?: number }): Promise<void>;
+  /** How many subscriptions the API has opened on the event bus so far. */
+  subscriptionsOpened(): number;
+  /**
+   * Resolves once the API has opened `total` subscriptions on the event bus: from then on they
+   * receive what is published (graphql-ws does not acknowledge a subscribe, so a client cannot tell).
+   */
+  subscribed(total: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -92,7 +100,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Ap
       },
       guestWaitTimeoutMs: options.guestWaitTimeoutMs ?? 60_000,
       inventorySyncSeconds: 300,
-      api: { host: '127.0.0.1', port: 0 },
+      api: { host: '127.0.0.1', port: 0 }, // the stack's API listens on an ephemeral port of its own
     };
     const services = await openServices(settings ?? base, {
       bus: true,
@@ -105,6 +113,18 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Ap
     cleanups.push(() => services.close());
     const { prisma, temporal, bus, vsphere, workerConnection } = services;
     const app: AppServices = { prisma, temporal, bus, settings: base };
+    // Counted where the API's subscriptions start listening, so tests wait for that instead of sleeping.
+    let opened = 0;
+    const subscribe = bus.subscribe.bind(bus);
+    bus.subscribe = ((filter: Parameters<typeof subscribe>[0]) => {
+      const messages = subscribe(filter);
+      opened++;
+      return messages;
+    }) as typeof bus.subscribe;
+    const subscriptionsOpened = () => opened;
+    const subscribed = async (total: number) => {
+      await eventually(async () => opened >= total, { timeoutMs: 30_000, intervalMs: 25, what: `${total} bus subscriptions (${opened} opened)` });
+    };
 
     const startApi = (port: number) => startApiServer(app, { host: '127.0.0.1', port });
     let api = await startApi(0);
@@ -115,7 +135,18 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Ap
       api = await startApi(Number(new URL(api.url).port));
       stack.api = api;
     };
-    const stack: ApiStack = { api, prisma, temporal, taskQueue, databaseUrl: database.url, secretKey, restartApi, close };
+    const stack: ApiStack = {
+      api,
+      prisma,
+      temporal,
+      taskQueue,
+      databaseUrl: database.url,
+      secretKey,
+      restartApi,
+      subscriptionsOpened,
+      subscribed,
+      close,
+    };
     if (!settings || !vsphere) return stack;
 
     const users = {
@@ -145,10 +176,30 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Ap
       const guests: GuestSimulator = startGuestSimulator(vsphere, { intervalMs: 250, bootDelayMs: 500 });
       cleanups.push(() => guests.stop());
     }
-    const full: TestStack = Object.assign(stack, { vsphere, seed, users, workerEnv: { ...process.env, ...settingsEnv(settings) } });
+    const full: TestStack = Object.assign(stack, { vsphere, seed, users, workerEnv: { ...process.env, ...workerEnvFor(settings) } });
     return full;
   } catch (error) {
     await close();
     throw error;
   }
+}
+
+/** The environment a worker process reads `settings` back from (`loadSettings`), to serve this stack. */
+function workerEnvFor(settings: Settings): NodeJS.ProcessEnv {
+  const { vsphere } = settings;
+  return {
+    DATABASE_URL: settings.databaseUrl,
+    TEMPORAL_ADDRESS: settings.temporal.address,
+    TEMPORAL_NAMESPACE: settings.temporal.namespace,
+    TEMPORAL_TASK_QUEUE: settings.temporal.taskQueue,
+    VSPHERE_URL: vsphere.url,
+    VSPHERE_USERNAME: vsphere.username,
+    VSPHERE_PASSWORD: vsphere.password,
+    ...(vsphere.insecure ? { VSPHERE_INSECURE: 'true' } : {}),
+    ...(vsphere.thumbprintSha256 ? { VSPHERE_THUMBPRINT: vsphere.thumbprintSha256 } : {}),
+    ...(vsphere.caPemPath ? { VSPHERE_CA_FILE: vsphere.caPemPath } : {}),
+    ENCLAVE_SECRET_KEY: settings.secretKey,
+    GUEST_WAIT_TIMEOUT_MS: String(settings.guestWaitTimeoutMs),
+    INVENTORY_SYNC_SECONDS: String(settings.inventorySyncSeconds),
+  };
 }
