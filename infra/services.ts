@@ -48,7 +48,6 @@ type Has<P, K extends keyof ServiceParts, T> = K extends keyof P
   : unknown;
 
 export type Services<P extends ServiceParts = ServiceParts> = {
-  settings: ServiceSettings;
   prisma: PrismaClient;
   /** Closes what was opened, newest first. */
   close(): Promise<void>;
@@ -57,7 +56,7 @@ export type Services<P extends ServiceParts = ServiceParts> = {
   Has<P, 'workerConnection', { workerConnection: NativeConnection }> &
   Has<P, 'vsphere', { vsphere: VSphereClient }>;
 
-export function createVSphereClient(settings: VSphereSettings): VSphereClient {
+function createVSphereClient(settings: VSphereSettings): VSphereClient {
   return new VSphereClient({
     url: settings.url,
     username: settings.username,
@@ -73,7 +72,7 @@ export function createVSphereClient(settings: VSphereSettings): VSphereClient {
 export async function openServices<const P extends ServiceParts>(settings: ServiceSettings, parts: P): Promise<Services<P>> {
   const cleanups = cleanupStack();
   try {
-    const services: Record<string, unknown> = { settings, close: cleanups.close };
+    const services: Record<string, unknown> = { close: cleanups.close };
     const prisma = createPrisma(settings.databaseUrl, parts.prisma ?? {});
     cleanups.push(() => prisma.$disconnect());
     services.prisma = prisma;

@@ -1,17 +1,21 @@
 // Durability: the worker process is killed (SIGKILL) while vSphere is cloning the clone's VM; a
 // new worker process takes over and the clone ends RUNNING with exactly one VM.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { eventually } from './support/eventually.js';
 import { gql, loginAs } from './support/graphql.js';
+import { testLogPath } from './support/logging.js';
 import { startTestStack, type TestStack } from './support/stack.js';
 
 let stack: TestStack;
 const workers: ChildProcess[] = [];
 
 function startWorkerProcess(): ChildProcess {
-  const child = spawn('npx', ['tsx', 'workflows/worker.ts'], { env: stack.workerEnv, stdio: 'ignore', detached: true });
+  const log = openSync(testLogPath(`worker-${workers.length + 1}`), 'a');
+  const child = spawn('npx', ['tsx', 'workflows/worker.ts'], { env: stack.workerEnv, stdio: ['ignore', log, log], detached: true });
+  closeSync(log); // the child holds its own copy
   workers.push(child);
   return child;
 }

@@ -35,9 +35,14 @@ export function installRuntimeLogger(path: string): void {
   }
 }
 
-/** For the test process: its Temporal runtime logs to `<run's log dir>/<test file>.log`. */
-export function installTestLogging(): void {
+/** `<run's log dir>/<test file>[.<part>].log`: where the current test file's infrastructure logs. */
+export function testLogPath(part?: string): string {
   const testPath = expect.getState().testPath;
   const name = testPath ? basename(testPath) : `process-${process.pid}`;
-  installRuntimeLogger(join(inject('logDir'), `${name}.log`));
+  return join(inject('logDir'), `${name}${part ? `.${part}` : ''}.log`);
+}
+
+/** For the test process: its Temporal runtime logs to `testLogPath()`. */
+export function installTestLogging(): void {
+  installRuntimeLogger(testLogPath());
 }
