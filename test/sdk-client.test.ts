@@ -213,6 +213,8 @@ describe('a clone through the SDK', () => {
     clone = await admin.createClone({ input: { ...cloneInput, name: uniqueName('SDK clone') } });
     expect(clone.status).toBe('PROVISIONING');
     const events = record(admin.cloneEvents({ cloneId: clone.id }));
+    // Listening before the clone's guest boots (500 ms in the lab), so its status_changed events reach us.
+    await stack.subscribed(opened + 2);
 
     const running = await admin.waitForCloneStatus(clone.id, 'RUNNING', { timeout: 90_000 });
     expect(running).toMatchObject({ id: clone.id, status: 'RUNNING', machine: { kind: 'CLONE', powerState: 'POWERED_ON' } });
