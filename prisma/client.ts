@@ -1,7 +1,6 @@
 // The one way the app opens Prisma: the generated Rust-free client (npm run generate) on the pg
 // driver adapter.
 import { PrismaPg } from '@prisma/adapter-pg';
-import { databaseUrlFrom } from './database-url.mjs';
 import { PrismaClient } from './generated/client/client.js';
 
 export type { PrismaClient };
@@ -18,7 +17,7 @@ export interface CreatePrismaOptions {
 }
 
 export function createPrisma(
-  databaseUrl = databaseUrlFrom(),
+  databaseUrl: string,
   { onQuery }: CreatePrismaOptions = {},
 ): PrismaClient {
   const adapter = new PrismaPg({ connectionString: databaseUrl });
