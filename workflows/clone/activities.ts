@@ -3,6 +3,7 @@
 // continues instead of repeating. vSphere waits heartbeat their progress.
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { assertTransition, InvalidTransitionError, type CloneStatusName } from '../../domain/cloneStatus.js';
+import type { PowerAction } from '../../domain/cloneRequests.js';
 import { notify } from '../../infra/eventBus.js';
 import { recordEvent, SYSTEM } from '../../infra/events.js';
 import { cloneHostname, cloneVmName } from '../../domain/naming.js';
@@ -332,8 +333,6 @@ function guestTimeout(timeoutMs: number) {
     'GuestTimeout',
   );
 }
-
-export type PowerAction = 'start' | 'stop' | 'suspend' | 'resume' | 'reboot';
 
 export interface CloneFacts {
   configurationId: string;

@@ -2,8 +2,8 @@
 // updates, signals and query that carry them. The API and the other workflows import this module,
 // never the workflow itself. Names are part of running histories: never rename one.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { ClonePhase, PowerAction } from '../../domain/cloneRequests.js';
 import type { CloneStatusName } from '../../domain/cloneStatus.js';
-import type { PowerAction } from './activities.js';
 
 export interface CloneWorkflowInput {
   cloneId: string;
@@ -20,7 +20,7 @@ export type CloneRequest =
   | { kind: 'power'; actorId: string; action: PowerAction };
 
 export interface CloneWorkflowState {
-  phase: 'provisioning' | 'serving' | 'failed' | 'deleting' | 'deleted';
+  phase: ClonePhase;
   status: CloneStatusName;
   failover: boolean;
   busy: string | null;

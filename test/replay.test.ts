@@ -1,0 +1,28 @@
+// Replay safety: every history recorded in test/replay/histories/ (running workflows of earlier
+// code) replays against today's workflow code without nondeterminism. A change that fails here
+// would break clones already running: guard it with patched() instead. New paths add histories
+// with `npm run histories:record`.
+import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { WORKFLOWS_PATH } from '../workflows/worker.js';
+import { loadHistories } from './replay/histories.js';
+
+const histories = loadHistories();
+let workflowBundle: WorkflowBundleWithSourceMap;
+
+beforeAll(async () => {
+  workflowBundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger });
+});
+
+const quietLogger = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
+
+describe('recorded workflow histories', () => {
+  it('cover every workflow type', () => {
+    const types = new Set(histories.map((h) => h.history.events?.[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name));
+    expect([...types].sort()).toEqual(['cloneWorkflow', 'inventorySyncWorkflow', 'snapshotWorkflow']);
+  });
+
+  it.each(histories.map((h) => [h.name, h] as const))('%s replays without nondeterminism', async (_name, { history, workflowId }) => {
+    await Worker.runReplayHistory({ workflowBundle }, history, workflowId);
+  });
+});

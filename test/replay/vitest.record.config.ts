@@ -1,0 +1,15 @@
+// Vitest configuration of the history recorder (`npm run histories:record`): runs the scenarios in
+// test/replay/*.record.ts on the real stack, with the test suite's global setup.
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    root: fileURLToPath(new URL('../..', import.meta.url)),
+    include: ['test/replay/*.record.ts'],
+    pool: 'forks',
+    testTimeout: 600_000,
+    hookTimeout: 120_000,
+    globalSetup: ['test/support/global-setup.ts'],
+  },
+});
