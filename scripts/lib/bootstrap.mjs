@@ -14,6 +14,9 @@ function run(command, args) {
 }
 
 export async function bootstrap(log = (line) => console.log(line)) {
+  // Runs the calling script again under the pinned Node 24 unless it already runs on it.
+  const { handOverToPinnedNode } = await import('./node.mjs');
+  await handOverToPinnedNode(log);
   const lock = join(ROOT, 'package-lock.json');
   const installed = join(ROOT, 'node_modules', '.package-lock.json');
   if (!existsSync(installed) || newer(lock, installed)) {
