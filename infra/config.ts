@@ -23,6 +23,15 @@ export interface Settings {
   /** How often the inventory sync refreshes machines, networks, templates and capacity. */
   inventorySyncSeconds: number;
   api: { host: string; port: number };
+  exposure: ApiExposure;
+}
+
+/** What the API shows about itself. With NODE_ENV=production both are off unless switched on. */
+export interface ApiExposure {
+  /** GraphiQL at GET /graphql (ENCLAVE_GRAPHIQL). */
+  graphiql: boolean;
+  /** Introspection queries (ENCLAVE_INTROSPECTION); GraphiQL's docs and completion need it. */
+  introspection: boolean;
 }
 
 function required(env: NodeJS.ProcessEnv, name: string): string {
@@ -37,6 +46,19 @@ function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): nu
   const value = Number(raw);
   if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
   return value;
+}
+
+function flag(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === '1' || raw === 'true') return true;
+  if (raw === '0' || raw === 'false') return false;
+  throw new Error(`${name} must be 1 or 0, got "${raw}"`);
+}
+
+export function loadApiExposure(env: NodeJS.ProcessEnv = process.env): ApiExposure {
+  const development = env.NODE_ENV !== 'production';
+  return { graphiql: flag(env, 'ENCLAVE_GRAPHIQL', development), introspection: flag(env, 'ENCLAVE_INTROSPECTION', development) };
 }
 
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
@@ -59,5 +81,6 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     guestWaitTimeoutMs: positiveInt(env, 'GUEST_WAIT_TIMEOUT_MS', 30 * 60 * 1000),
     inventorySyncSeconds: positiveInt(env, 'INVENTORY_SYNC_SECONDS', 300),
     api: { host: env.API_HOST || '127.0.0.1', port: positiveInt(env, 'PORT', 4000) },
+    exposure: loadApiExposure(env),
   };
 }

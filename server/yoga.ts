@@ -6,10 +6,13 @@ import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
 import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
+import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga } from 'graphql-yoga';
 import { useServer } from 'graphql-ws/use/ws';
 import type { ExecutionArgs } from 'graphql';
 import { WebSocketServer } from 'ws';
+import { loadApiExposure, type ApiExposure } from '../infra/config.js';
 import { bearerToken, buildContext, type AppServices, type GraphQLContext } from './context.js';
 import { maskError } from './errors.js';
 import { schema } from './schema/index.js';
@@ -38,14 +41,20 @@ interface ServerContext {
   connectionParams?: Record<string, unknown>;
 }
 
-export function createGraphQLHandler(services: AppServices) {
+export function createGraphQLHandler(services: AppServices, exposure: ApiExposure = loadApiExposure()) {
   return createYoga<ServerContext, GraphQLContext>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
     maskedErrors: { maskError: (error, message) => maskError(error, message) },
-    graphiql: { subscriptionsProtocol: 'WS', title: 'Enclave GraphQL' },
+    // GraphiQL's page with its scripts and styles bundled (no CDN): it works without internet.
+    graphiql: exposure.graphiql ? { subscriptionsProtocol: 'WS', title: 'Enclave GraphQL' } : false,
+    renderGraphiQL,
     landingPage: false,
-    plugins: [useCSRFPrevention({ requestHeaders: [CSRF_HEADER] }), ...limitPlugins()],
+    plugins: [
+      useCSRFPrevention({ requestHeaders: [CSRF_HEADER] }),
+      ...limitPlugins(),
+      ...(exposure.introspection ? [] : [useDisableIntrospection()]),
+    ],
     context: ({ request, req, connectionParams }) =>
       buildContext(services, {
         token:

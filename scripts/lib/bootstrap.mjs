@@ -1,5 +1,6 @@
-// First-run steps shared by `npm run dev` and `npm test`: npm packages, the pinned Go tools and
-// the generated Prisma client. Uses only Node built-ins, because it runs before node_modules exists.
+// First-run steps shared by `npm run dev` and `npm test`: the pinned Node 24 (the script is run
+// again under it), npm packages, the pinned Go tools, the generated Prisma client and a database
+// server. Uses only Node built-ins until npm install has run, because node_modules may not exist.
 import { execFileSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +15,9 @@ function run(command, args) {
 }
 
 export async function bootstrap(log = (line) => console.log(line)) {
+  // Runs the calling script again under the pinned Node 24 unless it already runs on it.
+  const { handOverToPinnedNode } = await import('./node.mjs');
+  await handOverToPinnedNode(log);
   const lock = join(ROOT, 'package-lock.json');
   const installed = join(ROOT, 'node_modules', '.package-lock.json');
   if (!existsSync(installed) || newer(lock, installed)) {
@@ -31,5 +35,10 @@ export async function bootstrap(log = (line) => console.log(line)) {
     log('generating the Prisma client');
     run('npx', ['prisma', 'generate']);
   }
-  return tools;
+  // DATABASE_URL, the server at the default address, or an embedded one (stopped on exit), which
+  // the child processes (tests, dev stack) then all find in DATABASE_URL.
+  const { resolveDatabaseServer } = await import('./postgres.mjs');
+  const database = await resolveDatabaseServer({ log });
+  process.env.DATABASE_URL = database.url;
+  return { ...tools, database };
 }
