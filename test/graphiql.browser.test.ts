@@ -7,7 +7,8 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findChromium } from '../scripts/lib/chromium.mjs';
 import { ROOT } from '../scripts/lib/bootstrap.mjs';
-import { startApiHarness, writeFixture, type ApiHarness } from './api-harness.js';
+import { writeFixture } from './support/fixture.js';
+import { startTestStack, type ApiStack } from './support/stack.js';
 import { loginAs } from './support/graphql.js';
 
 const found = findChromium();
@@ -21,13 +22,13 @@ function host(url: string): string {
 }
 
 describe.skipIf(!found.path)('GraphiQL in headless Chromium', () => {
-  let harness: ApiHarness;
+  let harness: ApiStack;
   let browser: Browser;
   let token: string;
   let username: string;
 
   beforeAll(async () => {
-    harness = await startApiHarness();
+    harness = await startTestStack({ vsphere: false });
     const fixture = await writeFixture(harness.prisma, harness.secretKey);
     ({ username } = fixture.users.developer);
     token = await loginAs(harness.api.url, username, fixture.users.developer.password);

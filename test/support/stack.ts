@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
-import type { Settings } from '../../infra/config.js';
+import { loadApiExposure, type Settings } from '../../infra/config.js';
 import { generatePassword } from '../../infra/secrets.js';
 import { cleanupStack, openServices } from '../../infra/services.js';
 import type { PrismaClient } from '../../prisma/client.js';
@@ -83,7 +83,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Ap
     const address = inject('temporalAddress');
     const taskQueue = `test-${randomBytes(4).toString('hex')}`;
     const secretKey = randomBytes(32).toString('base64');
-    const base = { databaseUrl: database.url, temporal: { address, namespace: 'default', taskQueue }, secretKey };
+    const base = { databaseUrl: database.url, temporal: { address, namespace: 'default', taskQueue }, secretKey, exposure: loadApiExposure({}) };
     const withVSphere = options.vsphere !== false;
     const withWorker = withVSphere && (options.worker ?? options.inProcessWorker) !== false;
 
