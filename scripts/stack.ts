@@ -13,7 +13,7 @@ import { openServices } from '../infra/services.js';
 import { seedDemo, type DemoUser } from '../prisma/seed.js';
 import { ensureSearchAttributes } from '../workflows/namespace.js';
 import { consoleLogger } from '../workflows/vsphere/logger.js';
-import { ensureTool } from '../workflows/vsphere/testing/tools.mjs';
+import { ensureTool } from './lib/tools.mjs';
 import { connectToVcsim, startVcsim } from '../workflows/vsphere/testing/vcsim.js';
 import { startGuestSimulator } from './lab/guestSimulator.js';
 import { ROOT } from './lib/bootstrap.mjs';
@@ -102,7 +102,7 @@ async function main(): Promise<void> {
     '--log-level', 'warn',
   ]);
 
-  const vcsim = await startVcsim({ port: PORTS.vcsim });
+  const vcsim = await startVcsim({ binary: ensureTool('vcsim'), port: PORTS.vcsim });
   cleanups.push(() => vcsim.stop());
   // The settings the worker and the API children read from this environment; the stack's own
   // services (seeding, guest simulator, namespace) are opened from the same settings.

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run tools`: install (if missing) and print the paths of the pinned Go tools.
-import { ensureTools } from '../workflows/vsphere/testing/tools.mjs';
+import { ensureTools } from './lib/tools.mjs';
 
 try {
   const paths = ensureTools();

@@ -27,7 +27,7 @@ export async function bootstrap(log = (line) => console.log(line)) {
     log('installing npm packages (npm install, as locked)');
     run('npm', ['install', '--no-audit', '--no-fund']);
   }
-  const { ensureTools } = await import('../../workflows/vsphere/testing/tools.mjs');
+  const { ensureTools } = await import('./tools.mjs');
   const tools = ensureTools(log);
   const schema = join(ROOT, 'prisma', 'schema.prisma');
   const generated = join(ROOT, 'prisma', 'generated', 'client', 'client.ts');

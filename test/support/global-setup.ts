@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { TestProject } from 'vitest/node';
 import { createDatabase, dropDatabase, migrateDeploy } from '../../scripts/lib/db.mjs';
-import { ensureTool } from '../../workflows/vsphere/testing/tools.mjs';
+import { ensureTool } from '../../scripts/lib/tools.mjs';
 import { ensureSearchAttributes } from '../../workflows/namespace.js';
 import { databaseUrlFor } from './database.js';
 import { installRuntimeLogger } from './logging.js';
@@ -16,6 +16,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     templateDatabaseUrl: string;
     temporalAddress: string;
+    /** The pinned vcsim binary, for startVcsim. */
+    vcsimBinary: string;
     /** This run's log directory (see logging.ts). */
     logDir: string;
   }
@@ -57,6 +59,7 @@ export default async function setup(project: TestProject) {
   project.provide('templateDatabaseUrl', templateDatabaseUrl);
   project.provide('temporalAddress', temporal.address);
   project.provide('logDir', logDir);
+  project.provide('vcsimBinary', ensureTool('vcsim'));
 
   return async () => {
     await temporal.teardown();

@@ -66,7 +66,7 @@ export interface TestStackOptions {
   guests?: boolean;
   guestWaitTimeoutMs?: number;
   /** Passed to startVcsim, e.g. { methodDelay: 'CreateSnapshot:3000' } to make captures slow. */
-  vcsimOptions?: VcsimOptions;
+  vcsimOptions?: Omit<VcsimOptions, 'binary'>;
   /** Called with the SQL of every query the stack's Prisma client sends. */
   onQuery?: (sql: string) => void;
 }
@@ -87,7 +87,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Ap
     const withVSphere = options.vsphere !== false;
     const withWorker = withVSphere && (options.worker ?? options.inProcessWorker) !== false;
 
-    const vcsim = withVSphere ? await startVcsim(options.vcsimOptions) : undefined;
+    const vcsim = withVSphere ? await startVcsim({ ...options.vcsimOptions, binary: inject('vcsimBinary') }) : undefined;
     if (vcsim) cleanups.push(() => vcsim.stop());
     const settings: Settings | undefined = vcsim && {
       ...base,

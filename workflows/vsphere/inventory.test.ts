@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { NotFoundError, type VSphereClient } from './index.js';
 import { connectToVcsim, recordingLogger, startVcsim, type Vcsim } from './testing/vcsim.js';
 
@@ -8,7 +8,7 @@ let paged: VSphereClient;
 
 beforeAll(async () => {
   // Two clusters and more VMs than one page holds, so paging is exercised.
-  sim = await startVcsim({ args: ['-cluster', '2', '-vm', '3'] });
+  sim = await startVcsim({ binary: inject('vcsimBinary'), args: ['-cluster', '2', '-vm', '3'] });
   client = connectToVcsim(sim);
   paged = connectToVcsim(sim, { pageSize: 2, logger: recordingLogger() });
 });

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   DuplicateNameError,
   InvalidPowerStateError,
@@ -52,7 +52,7 @@ async function makeTemplate(vmName: string, guestId?: string): Promise<VmInfo> {
 }
 
 beforeAll(async () => {
-  sim = await startVcsim();
+  sim = await startVcsim({ binary: inject('vcsimBinary') });
   client = connectToVcsim(sim);
   linuxTemplate = await makeTemplate('DC0_H0_VM0');
   windowsTemplate = await makeTemplate('DC0_H0_VM1', 'windows9Server64Guest');

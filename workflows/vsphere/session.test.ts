@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { InvalidLoginError, TlsError, VSphereClient } from './index.js';
 import { connectToVcsim, recordingLogger, startVcsim, type Vcsim } from './testing/vcsim.js';
 
@@ -20,7 +20,7 @@ async function terminate(sessionKey: string | undefined) {
 }
 
 beforeAll(async () => {
-  sim = await startVcsim();
+  sim = await startVcsim({ binary: inject('vcsimBinary') });
   admin = connectToVcsim(sim);
   await admin.login();
 });

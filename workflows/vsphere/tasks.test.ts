@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { TimeoutError, VSphereClient, type VmInfo } from './index.js';
 import { connectToVcsim, recordingLogger, startVcsim, type Vcsim } from './testing/vcsim.js';
 
@@ -12,7 +12,7 @@ let template: VmInfo;
 const logger = recordingLogger();
 
 beforeAll(async () => {
-  sim = await startVcsim({ methodDelay: `CloneVm:${CLONE_DELAY_MS}` });
+  sim = await startVcsim({ binary: inject('vcsimBinary'), methodDelay: `CloneVm:${CLONE_DELAY_MS}` });
   client = connectToVcsim(sim, { logger, progressIntervalMs: 1000 });
   const vm = (await client.findVmByName('DC0_H0_VM0'))!;
   await client.powerOff(vm.ref);

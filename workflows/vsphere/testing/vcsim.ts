@@ -5,13 +5,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { connect as tlsConnect } from 'node:tls';
-import { ensureTool } from './tools.mjs';
 import { VSphereClient, type VSphereClientOptions } from '../client.js';
 import type { Logger } from '../logger.js';
 import { formatRef } from '../refs.js';
 import { toRef, typed } from '../xml.js';
 
 export interface VcsimOptions {
+  /** Path of the vcsim binary (the project's scripts install it: scripts/lib/tools.mjs). */
+  binary: string;
   /** vcsim -method-delay, e.g. "CloneVM_Task:3000" or, for the task body itself, "CloneVm:3000". */
   methodDelay?: string;
   /** Extra vcsim flags, e.g. ['-cluster', '2']. */
@@ -58,8 +59,8 @@ async function readCertificate(host: string, port: number): Promise<{ thumbprint
   });
 }
 
-export async function startVcsim(options: VcsimOptions = {}): Promise<Vcsim> {
-  const binary = ensureTool('vcsim');
+export async function startVcsim(options: VcsimOptions): Promise<Vcsim> {
+  const { binary } = options;
   const username = 'enclave';
   const password = randomBytes(12).toString('base64url');
   const args = [
