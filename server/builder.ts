@@ -61,8 +61,21 @@ export const builder = new SchemaBuilder<{
   },
 });
 
-// Scalars from graphql-scalars, under the names the schema has always used.
-builder.addScalarType('DateTime', DateTimeResolver);
+// Scalars from graphql-scalars, under the names the schema has always used. A bad DateTime input
+// keeps the API's VALIDATION code (graphql-scalars' own errors carry none).
+const asValidation =
+  <A extends unknown[], R>(parse: (...args: A) => R) =>
+  (...args: A): R => {
+    try {
+      return parse(...args);
+    } catch {
+      throw new AppError('VALIDATION', 'DateTime must be an ISO 8601 string');
+    }
+  };
+builder.addScalarType('DateTime', DateTimeResolver, {
+  parseValue: asValidation(DateTimeResolver.parseValue.bind(DateTimeResolver)),
+  parseLiteral: asValidation(DateTimeResolver.parseLiteral.bind(DateTimeResolver)),
+});
 builder.addScalarType('JSON', JSONResolver);
 
 builder.queryType({});
