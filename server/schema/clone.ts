@@ -191,6 +191,8 @@ const CreateCloneInput = builder.inputType('CreateCloneInput', {
   }),
 });
 
+const cloneDbId = (cloneId: string | number) => decodeId(String(cloneId), 'Clone', 'cloneId');
+
 builder.mutationFields((t) => {
   const admin = t.withAuth({ admin: true });
   const operator = t.withAuth({ operator: true });
@@ -215,7 +217,7 @@ builder.mutationFields((t) => {
       description: 'Tears the clone VM down and keeps the record and its history. Irreversible for the VM.',
       args: { cloneId: t.arg.id({ required: true }) },
       resolve: async (query, _root, { cloneId }, ctx) => {
-        const { id } = await deleteClone(ctx, ctx.user, String(cloneId));
+        const { id } = await deleteClone(ctx, ctx.user, cloneDbId(cloneId));
         return ctx.prisma.clone.findUniqueOrThrow({ ...query, where: { id } });
       },
     }),
@@ -224,7 +226,7 @@ builder.mutationFields((t) => {
       description: 'Operations switch from the primary to this RUNNING clone; auto-restores into it stop.',
       args: { cloneId: t.arg.id({ required: true }) },
       resolve: async (query, _root, { cloneId }, ctx) => {
-        const { id } = await requestCloneOperation(ctx, ctx.user, String(cloneId), { kind: 'startFailover' });
+        const { id } = await requestCloneOperation(ctx, ctx.user, cloneDbId(cloneId), { kind: 'startFailover' });
         return ctx.prisma.clone.findUniqueOrThrow({ ...query, where: { id } });
       },
     }),
@@ -238,7 +240,7 @@ builder.mutationFields((t) => {
         discardFailoverState: t.arg.boolean({ defaultValue: false }),
       },
       resolve: async (query, _root, { cloneId, discardFailoverState }, ctx) => {
-        const { id } = await requestCloneOperation(ctx, ctx.user, String(cloneId), {
+        const { id } = await requestCloneOperation(ctx, ctx.user, cloneDbId(cloneId), {
           kind: 'endFailover',
           discardFailoverState: discardFailoverState ?? false,
         });
@@ -251,7 +253,7 @@ builder.mutationFields((t) => {
         "Captures the clone's VM now. During failover this captures the failover system and triggers failback.",
       args: { cloneId: t.arg.id({ required: true }) },
       resolve: async (query, _root, { cloneId }, ctx) => {
-        const { id } = await createCloneSnapshot(ctx, ctx.user, String(cloneId));
+        const { id } = await createCloneSnapshot(ctx, ctx.user, cloneDbId(cloneId));
         return ctx.prisma.snapshot.findUniqueOrThrow({ ...query, where: { id } });
       },
     }),
@@ -263,7 +265,7 @@ builder.mutationFields((t) => {
           description,
           args: { cloneId: t.arg.id({ required: true }) },
           resolve: async (query, _root, { cloneId }, ctx) => {
-            const { id } = await requestCloneOperation(ctx, ctx.user, String(cloneId), { kind: 'power', action });
+            const { id } = await requestCloneOperation(ctx, ctx.user, cloneDbId(cloneId), { kind: 'power', action });
             return ctx.prisma.clone.findUniqueOrThrow({ ...query, where: { id } });
           },
         }),

@@ -1,6 +1,7 @@
 // Configurations: what of a primary is snapshotted, how often, and how long it is kept.
 import type { Prisma } from '../../prisma/client.js';
 import { builder } from '../builder.js';
+import { decodeId } from '../ids.js';
 import { createConfiguration, updateConfiguration } from '../services/configurations.js';
 import { direction, optionalId, OrderDirection } from './common.js';
 
@@ -123,7 +124,12 @@ builder.mutationFields((t) => {
         input: t.arg({ type: UpdateConfigurationInput, required: true }),
       },
       resolve: async (query, _root, { configurationId, input }, ctx) => {
-        const { id } = await updateConfiguration(ctx, ctx.user, String(configurationId), input);
+        const { id } = await updateConfiguration(
+          ctx,
+          ctx.user,
+          decodeId(String(configurationId), 'Configuration', 'configurationId'),
+          input,
+        );
         return ctx.prisma.configuration.findUniqueOrThrow({ ...query, where: { id } });
       },
     }),

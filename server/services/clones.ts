@@ -1,5 +1,7 @@
 // Clone operations behind the GraphQL mutations (and the RDP credentials read): input checks, the
 // database write and the workflow request, arranged so a failure leaves nothing half-made.
+// Clone IDs are database IDs; createClone alone takes global IDs (its references), decoded here so
+// a bad one is reported together with the input's other problems.
 import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
@@ -202,8 +204,7 @@ async function askCloneWorkflow<T>(
   }
 }
 
-async function existingClone({ prisma }: Pick<AppServices, 'prisma'>, cloneGlobalId: string) {
-  const id = decodeId(cloneGlobalId, 'Clone', 'cloneId');
+async function existingClone({ prisma }: Pick<AppServices, 'prisma'>, id: string) {
   const clone = await prisma.clone.findUnique({ where: { id }, select: { id: true, status: true } });
   if (!clone) throw notFound('clone', 'cloneId');
   return clone;
@@ -230,10 +231,10 @@ async function auditRequest(
 export async function requestCloneOperation(
   services: CloneServices,
   user: ActingUser,
-  cloneGlobalId: string,
+  cloneId: string,
   request: DistributiveOmit<CloneRequest, 'actorId'>,
 ): Promise<{ id: string }> {
-  const clone = await existingClone(services, cloneGlobalId);
+  const clone = await existingClone(services, cloneId);
   const full = { ...request, actorId: user.id } as CloneRequest;
   await askCloneWorkflow(services, clone.id, (handle) => handle.executeUpdate(cloneRequestUpdate, { args: [full] }));
   const { kind, ...details } = request;
@@ -245,9 +246,9 @@ export async function requestCloneOperation(
 export async function createCloneSnapshot(
   services: CloneServices,
   user: ActingUser,
-  cloneGlobalId: string,
+  cloneId: string,
 ): Promise<{ id: string }> {
-  const clone = await existingClone(services, cloneGlobalId);
+  const clone = await existingClone(services, cloneId);
   const { snapshotId } = await askCloneWorkflow(services, clone.id, (handle) =>
     handle.executeUpdate(createSnapshotUpdate, { args: [{ actorId: user.id }] }),
   );
@@ -256,8 +257,8 @@ export async function createCloneSnapshot(
 }
 
 /** Asks the clone's workflow to tear it down; the workflow validates and answers at once. */
-export async function deleteClone(services: CloneServices, user: ActingUser, cloneGlobalId: string): Promise<{ id: string }> {
-  const clone = await existingClone(services, cloneGlobalId);
+export async function deleteClone(services: CloneServices, user: ActingUser, cloneId: string): Promise<{ id: string }> {
+  const clone = await existingClone(services, cloneId);
   if (clone.status === 'DELETED' || clone.status === 'DELETING') return clone;
   await askCloneWorkflow(services, clone.id, (handle) => handle.executeUpdate(deleteCloneUpdate));
   await auditRequest(services, user, clone.id, 'clone.delete_requested');

@@ -12,7 +12,7 @@ type ConfigurationServices = Pick<AppServices, 'prisma' | 'temporal' | 'settings
 
 export interface CreateConfigurationInput extends ConfigurationScheduleFields {
   name: string;
-  /** Global IDs. */
+  /** Global IDs, decoded here so a bad one is reported together with the input's other problems. */
   primaryMachineId: string;
   applicationId: string;
   autoRestore?: boolean | null;
@@ -107,11 +107,10 @@ export async function createConfiguration(
 export async function updateConfiguration(
   services: ConfigurationServices,
   user: ActingUser,
-  configurationGlobalId: string,
+  id: string,
   input: UpdateConfigurationInput,
 ): Promise<{ id: string }> {
   const { prisma } = services;
-  const id = decodeId(configurationGlobalId, 'Configuration', 'configurationId');
   const current = await prisma.configuration.findUnique({ where: { id } });
   if (!current) throw notFound('configuration', 'configurationId');
   const scheduleGiven = typeof input.scheduleIntervalSeconds === 'number' || typeof input.scheduleCron === 'string';
