@@ -1,16 +1,23 @@
 // Errors the API reports to clients with a machine-readable code. The server turns them into
 // GraphQL errors (extensions.code / extensions.field); anything else is masked as internal.
 
-export type ErrorCode =
-  | 'VALIDATION'
-  | 'NOT_FOUND'
-  | 'FORBIDDEN'
-  | 'UNAUTHENTICATED'
-  | 'INVALID_STATE'
-  | 'CONFLICT'
-  | 'RATE_LIMITED'
-  /** A service the operation needs (Temporal, vSphere) did not answer; retrying later may work. */
-  | 'UNAVAILABLE';
+/**
+ * Every code the API puts in `extensions.code`, with what it means. The one list: the schema's
+ * ErrorCode enum is built from it, and the SDK's error type is generated from the schema.
+ */
+export const ERROR_CODES = {
+  VALIDATION: 'An input is malformed or out of range; `field` (and `problems`) name the inputs at fault.',
+  NOT_FOUND: 'An object the operation refers to does not exist.',
+  FORBIDDEN: "The caller's role does not allow the operation.",
+  UNAUTHENTICATED: 'No valid session: log in and send `Authorization: Bearer <token>`.',
+  INVALID_STATE: 'The object is not in a state that allows the operation.',
+  CONFLICT: 'The operation clashes with an existing object or a concurrent request.',
+  RATE_LIMITED: 'Too many attempts; try again later.',
+  UNAVAILABLE: 'A service the operation needs (Temporal, vSphere) did not answer; retrying later may work.',
+  INTERNAL: 'An unexpected failure of the server; the details are in its log, never in the response.',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
 
 export interface FieldProblem {
   field: string;

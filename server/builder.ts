@@ -4,11 +4,12 @@ import SchemaBuilder from '@pothos/core';
 import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
-import { GraphQLScalarType, Kind } from 'graphql';
+import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
 import { AppError } from '../domain/errors.js';
 import type PrismaTypes from '../prisma/generated/pothos-types.js';
 import { getDatamodel } from '../prisma/generated/pothos-types.js';
 import type { GraphQLContext } from './context.js';
+import type { AuthUser } from './services/types.js';
 
 export interface AuthScopes {
   /** Any logged-in user. */
@@ -19,10 +20,15 @@ export interface AuthScopes {
   admin: boolean;
 }
 
+/** The context of a field guarded by any of the scopes: someone is logged in. */
+export type SignedInContext = GraphQLContext & { user: AuthUser };
+
 export const builder = new SchemaBuilder<{
   PrismaTypes: PrismaTypes;
   Context: GraphQLContext;
   AuthScopes: AuthScopes;
+  // Fields built with `t.withAuth(scopes)` see a non-null user (every scope needs one).
+  AuthContexts: { authenticated: SignedInContext; operator: SignedInContext; admin: SignedInContext };
   DefaultFieldNullability: false;
   Scalars: { DateTime: { Input: Date; Output: Date }; JSON: { Input: unknown; Output: unknown } };
   Connection: { totalCount: number | (() => number | Promise<number>) };
@@ -55,32 +61,22 @@ export const builder = new SchemaBuilder<{
   },
 });
 
-builder.addScalarType(
-  'DateTime',
-  new GraphQLScalarType<Date, string>({
-    name: 'DateTime',
-    description: 'An instant, as an ISO 8601 string in UTC.',
-    serialize: (value) => (value instanceof Date ? value : new Date(value as string)).toISOString(),
-    parseValue: (value) => parseDate(value),
-    parseLiteral: (ast) => (ast.kind === Kind.STRING ? parseDate(ast.value) : parseDate(null)),
-  }),
-);
-
-builder.addScalarType(
-  'JSON',
-  new GraphQLScalarType({
-    name: 'JSON',
-    description: 'Any JSON value (used for event data, whose shape depends on the event type).',
-    serialize: (value) => value,
-    parseValue: (value) => value,
-  }),
-);
-
-function parseDate(value: unknown): Date {
-  const date = typeof value === 'string' ? new Date(value) : new Date(Number.NaN);
-  if (Number.isNaN(date.getTime())) throw new AppError('VALIDATION', 'DateTime must be an ISO 8601 string');
-  return date;
-}
+// Scalars from graphql-scalars, under the names the schema has always used. A bad DateTime input
+// keeps the API's VALIDATION code (graphql-scalars' own errors carry none).
+const asValidation =
+  <A extends unknown[], R>(parse: (...args: A) => R) =>
+  (...args: A): R => {
+    try {
+      return parse(...args);
+    } catch {
+      throw new AppError('VALIDATION', 'DateTime must be an ISO 8601 string');
+    }
+  };
+builder.addScalarType('DateTime', DateTimeResolver, {
+  parseValue: asValidation(DateTimeResolver.parseValue.bind(DateTimeResolver)),
+  parseLiteral: asValidation(DateTimeResolver.parseLiteral.bind(DateTimeResolver)),
+});
+builder.addScalarType('JSON', JSONResolver);
 
 builder.queryType({});
 builder.mutationType({});

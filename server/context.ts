@@ -1,26 +1,10 @@
 // The per-operation context, shared by HTTP and WebSocket operations: who is calling and the
 // services resolvers use. Identity comes from a bearer token (HTTP `Authorization` header, or
 // `connectionParams.authorization`/`authToken` on graphql-ws).
-import type { Client as TemporalClient } from '@temporalio/client';
-import type { Settings } from '../infra/config.js';
-import type { PgEventBus } from '../infra/eventBus.js';
-import type { PrismaClient, Role } from '../prisma/client.js';
-import { userForToken } from './auth.js';
+import { userForToken } from './services/sessions.js';
+import type { AppServices, AuthUser } from './services/types.js';
 
-export interface AuthUser {
-  id: string;
-  username: string;
-  name: string;
-  role: Role;
-  sessionId: string;
-}
-
-export interface AppServices {
-  prisma: PrismaClient;
-  temporal: TemporalClient;
-  bus: PgEventBus;
-  settings: Pick<Settings, 'secretKey' | 'temporal'>;
-}
+export type { AppServices, AuthUser };
 
 export interface GraphQLContext extends AppServices {
   user: AuthUser | null;

@@ -6,7 +6,7 @@ import { encodeGlobalID } from '@pothos/plugin-relay';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordCapacity } from '../infra/capacity.js';
 import { encryptSecret } from '../infra/secrets.js';
-import { LOGIN_LIMITS } from '../server/auth.js';
+import { LOGIN_LIMITS } from '../server/services/sessions.js';
 import { CSRF_HEADER, QUERY_LIMITS } from '../server/yoga.js';
 import { writeFixture, type Fixture } from './support/fixture.js';
 import { startTestStack, type ApiStack } from './support/stack.js';

@@ -7,7 +7,7 @@ import { CancelledFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from './support/eventually.js';
 import { configurationScheduleId } from '../workflows/snapshots/ids.js';
-import { cancelSnapshot, retrySnapshot, SnapshotStateError } from '../workflows/snapshots/operations.js';
+import { cancelSnapshot, retrySnapshot, SnapshotStateError } from '../server/services/snapshots.js';
 import {
   deleteConfigurationSchedule,
   syncAllConfigurationSchedules,

@@ -3,29 +3,12 @@
 // usable answer arrived at all (EnclaveNetworkError: unreachable, a proxy's error page, a closed
 // socket), where retrying later is the usual remedy.
 
-/** The codes the API puts in `extensions.code` (see the API's README, "Errors"). */
-export type EnclaveErrorCode =
-  | 'VALIDATION'
-  | 'NOT_FOUND'
-  | 'FORBIDDEN'
-  | 'UNAUTHENTICATED'
-  | 'INVALID_STATE'
-  | 'CONFLICT'
-  | 'RATE_LIMITED'
-  | 'UNAVAILABLE'
-  | 'INTERNAL';
+import { ErrorCode } from './generated/enums.js';
 
-const CODES: ReadonlySet<string> = new Set<EnclaveErrorCode>([
-  'VALIDATION',
-  'NOT_FOUND',
-  'FORBIDDEN',
-  'UNAUTHENTICATED',
-  'INVALID_STATE',
-  'CONFLICT',
-  'RATE_LIMITED',
-  'UNAVAILABLE',
-  'INTERNAL',
-]);
+/** The codes the API puts in `extensions.code`: its schema's ErrorCode enum (see the API's README, "Errors"). */
+export type EnclaveErrorCode = ErrorCode;
+
+const CODES: ReadonlySet<string> = new Set<string>(Object.values(ErrorCode));
 
 export interface FieldProblem {
   /** The input path, e.g. `input.name`. */

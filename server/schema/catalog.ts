@@ -1,9 +1,7 @@
 // What clones are built from and placed on: applications, their images, and networks.
-import { conflict, validationError } from '../../domain/errors.js';
-import { recordEvent } from '../../infra/events.js';
-import { checkApplicationInput } from '../../domain/validation.js';
-import { Prisma } from '../../prisma/client.js';
+import { NetworkKind as PrismaNetworkKind } from '../../prisma/client.js';
 import { builder } from '../builder.js';
+import { createApplication } from '../services/applications.js';
 
 builder.prismaNode('Application', {
   id: { field: 'id' },
@@ -31,7 +29,7 @@ builder.prismaNode('VmImage', {
   }),
 });
 
-export const NetworkKind = builder.enumType('NetworkKind', { values: ['STANDARD', 'DISTRIBUTED'] as const });
+export const NetworkKind = builder.enumType(PrismaNetworkKind, { name: 'NetworkKind' });
 
 builder.prismaNode('Network', {
   id: { field: 'id' },
@@ -72,35 +70,13 @@ const CreateApplicationInput = builder.inputType('CreateApplicationInput', {
 });
 
 builder.mutationField('createApplication', (t) =>
-  t.prismaField({
+  t.withAuth({ admin: true }).prismaField({
     type: 'Application',
     description: 'Admin only. Images are linked to it by the inventory sync.',
-    authScopes: { admin: true },
     args: { input: t.arg({ type: CreateApplicationInput, required: true }) },
-    resolve: async (query, _root, { input }, { prisma, user }) => {
-      const fields = { name: input.name.trim(), description: input.description ?? '' };
-      const problems = checkApplicationInput(fields);
-      if (!problems.empty) throw validationError(problems.list);
-      const duplicate = () => conflict(`an application named "${fields.name}" already exists`, 'input.name');
-      if (await prisma.application.findUnique({ where: { name: fields.name }, select: { id: true } })) throw duplicate();
-      try {
-        const { id } = await prisma.$transaction(async (tx) => {
-          const row = await tx.application.create({ data: fields, select: { id: true } });
-          await recordEvent(tx, {
-            actor: { kind: 'USER', userId: user!.id },
-            subjectType: 'Application',
-            subjectId: row.id,
-            type: 'application.created',
-            data: { name: fields.name },
-          });
-          return row;
-        });
-        return await prisma.application.findUniqueOrThrow({ ...query, where: { id } });
-      } catch (error) {
-        // A concurrent create of the same name passed the check above too; the unique index decides.
-        if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') throw duplicate();
-        throw error;
-      }
+    resolve: async (query, _root, { input }, ctx) => {
+      const { id } = await createApplication(ctx, ctx.user, input);
+      return ctx.prisma.application.findUniqueOrThrow({ ...query, where: { id } });
     },
   }),
 );

@@ -1,14 +1,13 @@
 // Clones: the failover enclaves. Type, queries, mutations and status subscription.
-import { CLONE_STATUSES } from '../../domain/cloneStatus.js';
 import type { BusMessage } from '../../infra/eventBus.js';
-import type { Prisma } from '../../prisma/client.js';
+import { CloneStatus as PrismaCloneStatus, type Prisma } from '../../prisma/client.js';
 import { builder } from '../builder.js';
-import { createClone, createCloneSnapshot, deleteClone, requestCloneOperation } from '../clones.js';
 import { decodeId } from '../ids.js';
+import { createClone, createCloneSnapshot, deleteClone, requestCloneOperation } from '../services/clones.js';
 import { direction, optionalId, OrderDirection, timeRange, type Direction } from './common.js';
 import { MachineNode } from './machine.js';
 
-export const CloneStatus = builder.enumType('CloneStatus', { values: CLONE_STATUSES });
+export const CloneStatus = builder.enumType(PrismaCloneStatus, { name: 'CloneStatus' });
 
 export const CloneNode = builder.prismaNode('Clone', {
   id: { field: 'id' },
@@ -192,94 +191,95 @@ const CreateCloneInput = builder.inputType('CreateCloneInput', {
   }),
 });
 
-builder.mutationFields((t) => ({
-  createClone: t.prismaField({
-    type: 'Clone',
-    description: 'Creates the clone as PROVISIONING and starts its workflow; progress follows by subscription.',
-    authScopes: { admin: true },
-    args: { input: t.arg({ type: CreateCloneInput, required: true }) },
-    resolve: async (query, _root, { input }, ctx) => {
-      const { id } = await createClone(ctx, {
-        ...input,
-        imageId: String(input.imageId),
-        configurationId: String(input.configurationId),
-        networkId: String(input.networkId),
-      });
-      return ctx.prisma.clone.findUniqueOrThrow({ ...query, where: { id } });
-    },
-  }),
-  deleteClone: t.prismaField({
-    type: 'Clone',
-    description: 'Tears the clone VM down and keeps the record and its history. Irreversible for the VM.',
-    authScopes: { admin: true },
-    args: { cloneId: t.arg.id({ required: true }) },
-    resolve: async (query, _root, { cloneId }, ctx) => {
-      const { id } = await deleteClone(ctx, String(cloneId));
-      return ctx.prisma.clone.findUniqueOrThrow({ ...query, where: { id } });
-    },
-  }),
-  startFailover: t.prismaField({
-    type: 'Clone',
-    description: 'Operations switch from the primary to this RUNNING clone; auto-restores into it stop.',
-    authScopes: { operator: true },
-    args: { cloneId: t.arg.id({ required: true }) },
-    resolve: async (query, _root, { cloneId }, ctx) => {
-      const { id } = await requestCloneOperation(ctx, String(cloneId), { kind: 'startFailover' });
-      return ctx.prisma.clone.findUniqueOrThrow({ ...query, where: { id } });
-    },
-  }),
-  endFailover: t.prismaField({
-    type: 'Clone',
-    description:
-      "Operations return to the primary. By default the failover system's state is carried back first " +
-      '(snapshot, then restore onto the primary); with discardFailoverState it is only kept as a snapshot.',
-    authScopes: { operator: true },
-    args: {
-      cloneId: t.arg.id({ required: true }),
-      discardFailoverState: t.arg.boolean({ defaultValue: false }),
-    },
-    resolve: async (query, _root, { cloneId, discardFailoverState }, ctx) => {
-      const { id } = await requestCloneOperation(ctx, String(cloneId), {
-        kind: 'endFailover',
-        discardFailoverState: discardFailoverState ?? false,
-      });
-      return ctx.prisma.clone.findUniqueOrThrow({ ...query, where: { id } });
-    },
-  }),
-  createSnapshot: t.prismaField({
-    type: 'Snapshot',
-    description:
-      "Captures the clone's VM now. During failover this captures the failover system and triggers failback.",
-    authScopes: { operator: true },
-    args: { cloneId: t.arg.id({ required: true }) },
-    resolve: async (query, _root, { cloneId }, ctx) => {
-      const { id } = await createCloneSnapshot(ctx, String(cloneId));
-      return ctx.prisma.snapshot.findUniqueOrThrow({ ...query, where: { id } });
-    },
-  }),
-  ...Object.fromEntries(
-    POWER_MUTATIONS.map(([field, action, description]) => [
-      field,
-      t.prismaField({
-        type: 'Clone',
-        description,
-        authScopes: { operator: true },
-        args: { cloneId: t.arg.id({ required: true }) },
-        resolve: async (query, _root, { cloneId }, ctx) => {
-          const { id } = await requestCloneOperation(ctx, String(cloneId), { kind: 'power', action });
-          return ctx.prisma.clone.findUniqueOrThrow({ ...query, where: { id } });
-        },
-      }),
-    ]),
-  ),
-}));
+const cloneDbId = (cloneId: string | number) => decodeId(String(cloneId), 'Clone', 'cloneId');
+
+builder.mutationFields((t) => {
+  const admin = t.withAuth({ admin: true });
+  const operator = t.withAuth({ operator: true });
+  return {
+    createClone: admin.prismaField({
+      type: 'Clone',
+      description: 'Creates the clone as PROVISIONING and starts its workflow; progress follows by subscription.',
+      args: { input: t.arg({ type: CreateCloneInput, required: true }) },
+      resolve: async (query, _root, { input }, ctx) => {
+        const { id } = await createClone(ctx, ctx.user, {
+          ...input,
+          imageId: String(input.imageId),
+          configurationId: String(input.configurationId),
+          networkId: String(input.networkId),
+          idempotencyKey: input.idempotencyKey ?? ctx.idempotencyKey,
+        });
+        return ctx.prisma.clone.findUniqueOrThrow({ ...query, where: { id } });
+      },
+    }),
+    deleteClone: admin.prismaField({
+      type: 'Clone',
+      description: 'Tears the clone VM down and keeps the record and its history. Irreversible for the VM.',
+      args: { cloneId: t.arg.id({ required: true }) },
+      resolve: async (query, _root, { cloneId }, ctx) => {
+        const { id } = await deleteClone(ctx, ctx.user, cloneDbId(cloneId));
+        return ctx.prisma.clone.findUniqueOrThrow({ ...query, where: { id } });
+      },
+    }),
+    startFailover: operator.prismaField({
+      type: 'Clone',
+      description: 'Operations switch from the primary to this RUNNING clone; auto-restores into it stop.',
+      args: { cloneId: t.arg.id({ required: true }) },
+      resolve: async (query, _root, { cloneId }, ctx) => {
+        const { id } = await requestCloneOperation(ctx, ctx.user, cloneDbId(cloneId), { kind: 'startFailover' });
+        return ctx.prisma.clone.findUniqueOrThrow({ ...query, where: { id } });
+      },
+    }),
+    endFailover: operator.prismaField({
+      type: 'Clone',
+      description:
+        "Operations return to the primary. By default the failover system's state is carried back first " +
+        '(snapshot, then restore onto the primary); with discardFailoverState it is only kept as a snapshot.',
+      args: {
+        cloneId: t.arg.id({ required: true }),
+        discardFailoverState: t.arg.boolean({ defaultValue: false }),
+      },
+      resolve: async (query, _root, { cloneId, discardFailoverState }, ctx) => {
+        const { id } = await requestCloneOperation(ctx, ctx.user, cloneDbId(cloneId), {
+          kind: 'endFailover',
+          discardFailoverState: discardFailoverState ?? false,
+        });
+        return ctx.prisma.clone.findUniqueOrThrow({ ...query, where: { id } });
+      },
+    }),
+    createSnapshot: operator.prismaField({
+      type: 'Snapshot',
+      description:
+        "Captures the clone's VM now. During failover this captures the failover system and triggers failback.",
+      args: { cloneId: t.arg.id({ required: true }) },
+      resolve: async (query, _root, { cloneId }, ctx) => {
+        const { id } = await createCloneSnapshot(ctx, ctx.user, cloneDbId(cloneId));
+        return ctx.prisma.snapshot.findUniqueOrThrow({ ...query, where: { id } });
+      },
+    }),
+    ...Object.fromEntries(
+      POWER_MUTATIONS.map(([field, action, description]) => [
+        field,
+        operator.prismaField({
+          type: 'Clone',
+          description,
+          args: { cloneId: t.arg.id({ required: true }) },
+          resolve: async (query, _root, { cloneId }, ctx) => {
+            const { id } = await requestCloneOperation(ctx, ctx.user, cloneDbId(cloneId), { kind: 'power', action });
+            return ctx.prisma.clone.findUniqueOrThrow({ ...query, where: { id } });
+          },
+        }),
+      ]),
+    ),
+  };
+});
 
 type StatusMessage = Extract<BusMessage, { topic: 'clone.status' }>;
 
 const CloneStatusChange = builder.objectRef<StatusMessage>('CloneStatusChange').implement({
   description: 'One status transition of a clone.',
   fields: (t) => ({
-    status: t.field({ type: CloneStatus, resolve: (m) => m.status as (typeof CLONE_STATUSES)[number] }),
+    status: t.field({ type: CloneStatus, resolve: (m) => m.status as PrismaCloneStatus }),
     failover: t.exposeBoolean('failover'),
     at: t.field({ type: 'DateTime', resolve: (m) => new Date(m.at) }),
     clone: t.prismaField({

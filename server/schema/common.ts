@@ -1,6 +1,13 @@
-// Types shared by the list queries: sort direction and the ID decoding of filters.
+// Types shared across the schema: the error codes, sort direction and the ID decoding of filters.
+import { ERROR_CODES } from '../../domain/errors.js';
 import { builder } from '../builder.js';
 import { decodeId } from '../ids.js';
+
+/** Not the type of any field: it documents `extensions.code`, and clients generate their type from it. */
+export const ErrorCode = builder.enumType('ErrorCode', {
+  description: 'The machine-readable code of an error, in its `extensions.code`.',
+  values: Object.fromEntries(Object.entries(ERROR_CODES).map(([code, description]) => [code, { description }])),
+});
 
 export const OrderDirection = builder.enumType('OrderDirection', { values: ['ASC', 'DESC'] as const });
 

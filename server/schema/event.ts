@@ -2,12 +2,13 @@
 import { decodeGlobalID, encodeGlobalID } from '@pothos/plugin-relay';
 import { AppError, notFound } from '../../domain/errors.js';
 import type { BusMessage } from '../../infra/eventBus.js';
-import type { Prisma } from '../../prisma/client.js';
+import { ActorKind as PrismaActorKind, type Prisma } from '../../prisma/client.js';
 import { builder } from '../builder.js';
 import { decodeId } from '../ids.js';
 import { direction, optionalId, OrderDirection, timeRange } from './common.js';
 
-export const ActorKind = builder.enumType('ActorKind', {
+export const ActorKind = builder.enumType(PrismaActorKind, {
+  name: 'ActorKind',
   values: {
     USER: { description: 'A person, through the API.' },
     SYSTEM: { description: 'A workflow or the inventory sync.' },

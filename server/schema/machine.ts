@@ -1,12 +1,10 @@
 // Machines: primaries (P badge) and clone VMs (C badge), as known from vSphere.
-import type { Prisma } from '../../prisma/client.js';
+import { MachineKind as PrismaMachineKind, PowerState as PrismaPowerState, type Prisma } from '../../prisma/client.js';
 import { builder } from '../builder.js';
 import { direction, OrderDirection, type Direction } from './common.js';
 
-export const MachineKind = builder.enumType('MachineKind', { values: ['PRIMARY', 'CLONE'] as const });
-export const PowerState = builder.enumType('PowerState', {
-  values: ['POWERED_ON', 'POWERED_OFF', 'SUSPENDED', 'UNKNOWN'] as const,
-});
+export const MachineKind = builder.enumType(PrismaMachineKind, { name: 'MachineKind' });
+export const PowerState = builder.enumType(PrismaPowerState, { name: 'PowerState' });
 
 export const MachineNode = builder.prismaNode('Machine', {
   id: { field: 'id' },

@@ -1,10 +1,9 @@
 // Restores: a snapshot applied to a machine (auto-restore, manual, or failback onto the primary).
+import { RestoreStatus as PrismaRestoreStatus, RestoreTrigger as PrismaRestoreTrigger } from '../../prisma/client.js';
 import { builder } from '../builder.js';
 
-export const RestoreTrigger = builder.enumType('RestoreTrigger', { values: ['AUTO', 'MANUAL', 'FAILBACK'] as const });
-export const RestoreStatus = builder.enumType('RestoreStatus', {
-  values: ['IN_PROGRESS', 'DONE', 'FAILED', 'CANCELLED'] as const,
-});
+export const RestoreTrigger = builder.enumType(PrismaRestoreTrigger, { name: 'RestoreTrigger' });
+export const RestoreStatus = builder.enumType(PrismaRestoreStatus, { name: 'RestoreStatus' });
 
 builder.prismaNode('Restore', {
   id: { field: 'id' },

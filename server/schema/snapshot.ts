@@ -1,15 +1,17 @@
 // Snapshots: point-in-time captures of a machine under a configuration, and their live status.
 import type { BusMessage } from '../../infra/eventBus.js';
-import type { Prisma } from '../../prisma/client.js';
-import { cancelSnapshot, retrySnapshot } from '../../workflows/snapshots/operations.js';
+import {
+  SnapshotStatus as PrismaSnapshotStatus,
+  SnapshotTrigger as PrismaSnapshotTrigger,
+  type Prisma,
+} from '../../prisma/client.js';
 import { builder } from '../builder.js';
 import { decodeId } from '../ids.js';
+import { cancelSnapshot, retrySnapshot } from '../services/snapshots.js';
 import { direction, optionalId, OrderDirection, timeRange, type Direction } from './common.js';
 
-export const SnapshotTrigger = builder.enumType('SnapshotTrigger', { values: ['SCHEDULED', 'MANUAL', 'FAILBACK'] as const });
-export const SnapshotStatus = builder.enumType('SnapshotStatus', {
-  values: ['IN_PROGRESS', 'DONE', 'FAILED', 'CANCELLED'] as const,
-});
+export const SnapshotTrigger = builder.enumType(PrismaSnapshotTrigger, { name: 'SnapshotTrigger' });
+export const SnapshotStatus = builder.enumType(PrismaSnapshotStatus, { name: 'SnapshotStatus' });
 
 builder.prismaNode('Snapshot', {
   id: { field: 'id' },
@@ -139,27 +141,28 @@ builder.subscriptionField('snapshotStatusChanged', (t) =>
   }),
 );
 
-builder.mutationFields((t) => ({
-  retrySnapshot: t.prismaField({
-    type: 'Snapshot',
-    description: 'Takes a FAILED snapshot again (same configuration and source); returns the new snapshot.',
-    authScopes: { operator: true },
-    args: { snapshotId: t.arg.id({ required: true }) },
-    resolve: async (query, _root, args, ctx) => {
-      const failedId = decodeId(String(args.snapshotId), 'Snapshot', 'snapshotId');
-      const { snapshotId } = await retrySnapshot(ctx.temporal, ctx.settings.temporal.taskQueue, ctx.prisma, failedId, ctx.user!.id);
-      return ctx.prisma.snapshot.findUniqueOrThrow({ ...query, where: { id: snapshotId } });
-    },
-  }),
-  cancelSnapshot: t.prismaField({
-    type: 'Snapshot',
-    description: 'Stops an IN_PROGRESS snapshot; it ends CANCELLED and any partial vSphere snapshot is removed.',
-    authScopes: { operator: true },
-    args: { snapshotId: t.arg.id({ required: true }) },
-    resolve: async (query, _root, args, ctx) => {
-      const id = decodeId(String(args.snapshotId), 'Snapshot', 'snapshotId');
-      await cancelSnapshot(ctx.temporal, ctx.prisma, id, ctx.user!.id);
-      return ctx.prisma.snapshot.findUniqueOrThrow({ ...query, where: { id } });
-    },
-  }),
-}));
+builder.mutationFields((t) => {
+  const operator = t.withAuth({ operator: true });
+  return {
+    retrySnapshot: operator.prismaField({
+      type: 'Snapshot',
+      description: 'Takes a FAILED snapshot again (same configuration and source); returns the new snapshot.',
+      args: { snapshotId: t.arg.id({ required: true }) },
+      resolve: async (query, _root, args, ctx) => {
+        const failedId = decodeId(String(args.snapshotId), 'Snapshot', 'snapshotId');
+        const { snapshotId } = await retrySnapshot(ctx.temporal, ctx.settings.temporal.taskQueue, ctx.prisma, failedId, ctx.user.id);
+        return ctx.prisma.snapshot.findUniqueOrThrow({ ...query, where: { id: snapshotId } });
+      },
+    }),
+    cancelSnapshot: operator.prismaField({
+      type: 'Snapshot',
+      description: 'Stops an IN_PROGRESS snapshot; it ends CANCELLED and any partial vSphere snapshot is removed.',
+      args: { snapshotId: t.arg.id({ required: true }) },
+      resolve: async (query, _root, args, ctx) => {
+        const id = decodeId(String(args.snapshotId), 'Snapshot', 'snapshotId');
+        await cancelSnapshot(ctx.temporal, ctx.prisma, id, ctx.user.id);
+        return ctx.prisma.snapshot.findUniqueOrThrow({ ...query, where: { id } });
+      },
+    }),
+  };
+});

@@ -1,13 +1,11 @@
 // Users, roles and sessions.
-import { conflict, validationError } from '../../domain/errors.js';
-import { recordEvent } from '../../infra/events.js';
-import { generatePassword, hashPassword } from '../../infra/secrets.js';
-import { checkUserInput } from '../../domain/validation.js';
-import { Prisma } from '../../prisma/client.js';
-import { login, logout } from '../auth.js';
+import { Role as PrismaRole } from '../../prisma/client.js';
 import { builder } from '../builder.js';
+import { login, logout } from '../services/sessions.js';
+import { createUser } from '../services/users.js';
 
-export const Role = builder.enumType('Role', {
+export const Role = builder.enumType(PrismaRole, {
+  name: 'Role',
   values: {
     GLOBAL_ADMIN: { description: 'Everything.' },
     MACHINE_ADMIN: { description: 'Operates clones (failover, snapshots, power) and sees everything.' },
@@ -91,42 +89,16 @@ builder.mutationFields((t) => ({
       return session;
     },
   }),
-  logout: t.boolean({
-    authScopes: { authenticated: true },
+  logout: t.withAuth({ authenticated: true }).boolean({
     resolve: async (_root, _args, { prisma, user }) => {
-      await logout(prisma, user!);
+      await logout(prisma, user);
       return true;
     },
   }),
-  createUser: t.field({
+  createUser: t.withAuth({ admin: true }).field({
     type: CreateUserPayload,
     description: 'Admin only. The password is generated and returned once; only its hash is stored.',
-    authScopes: { admin: true },
     args: { input: t.arg({ type: CreateUserInput, required: true }) },
-    resolve: async (_root, { input }, { prisma, user }) => {
-      const fields = { username: input.username, name: input.name.trim(), role: input.role };
-      const problems = checkUserInput(fields);
-      if (!problems.empty) throw validationError(problems.list);
-      const duplicate = () => conflict(`the username "${fields.username}" is taken`, 'input.username');
-      if (await prisma.user.findUnique({ where: { username: fields.username }, select: { id: true } })) throw duplicate();
-      const password = generatePassword();
-      const passwordHash = await hashPassword(password);
-      try {
-        return await prisma.$transaction(async (tx) => {
-          const created = await tx.user.create({ data: { ...fields, passwordHash }, select: { id: true } });
-          await recordEvent(tx, {
-            actor: { kind: 'USER', userId: user!.id },
-            subjectType: 'User',
-            subjectId: created.id,
-            type: 'user.created',
-            data: { username: fields.username, role: fields.role },
-          });
-          return { userId: created.id, password };
-        });
-      } catch (error) {
-        if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') throw duplicate();
-        throw error;
-      }
-    },
+    resolve: (_root, { input }, ctx) => createUser(ctx, ctx.user, input),
   }),
 }));

@@ -5,6 +5,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { recordEvent, SYSTEM } from '../../infra/events.js';
 import { Prisma, type PrismaClient, type SnapshotTrigger } from '../../prisma/client.js';
+import { isUniqueViolation } from '../../prisma/errors.js';
 import { NotFoundError, underlyingFault, type VSphereClient } from '../vsphere/index.js';
 import { asActivityFailure, heartbeatProgress } from '../activityErrors.js';
 import { createSnapshotRecord, endSnapshot } from './records.js';
@@ -100,7 +101,7 @@ export function createSnapshotActivities({ prisma, vsphere }: SnapshotActivityDe
         });
       } catch (error) {
         // A concurrent attempt of this activity won the unique workflowId: its row is the answer.
-        if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+        if (isUniqueViolation(error)) {
           const winner = await prisma.snapshot.findUniqueOrThrow({ where: { workflowId: input.workflowId }, select: { id: true } });
           return { snapshotId: winner.id };
         }

@@ -1,11 +1,12 @@
-// Logins and sessions. A login creates a Session holding the SHA-256 of a random bearer token;
-// the token itself is shown once to the client and never stored or logged.
+// Sessions: logging in and out, and the user behind a bearer token. A login creates a Session
+// holding the SHA-256 of a random bearer token; the token itself is shown once to the client and
+// never stored or logged.
 import { createHash } from 'node:crypto';
-import { AppError } from '../domain/errors.js';
-import { recordEvent } from '../infra/events.js';
-import { generateToken, verifyPassword } from '../infra/secrets.js';
-import type { PrismaClient } from '../prisma/client.js';
-import type { AuthUser } from './context.js';
+import { AppError } from '../../domain/errors.js';
+import { recordEvent } from '../../infra/events.js';
+import { generateToken, verifyPassword } from '../../infra/secrets.js';
+import type { PrismaClient } from '../../prisma/client.js';
+import type { AuthUser } from './types.js';
 
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
 

@@ -1,13 +1,14 @@
 // Snapshot operations behind the API's mutations: retry a FAILED snapshot, cancel an IN_PROGRESS
-// one. They refuse with a SnapshotStateError (an AppError, so the API reports its code) whose
-// `reason` says why.
+// one (the snapshots themselves are taken by workflows/snapshots). They refuse with a
+// SnapshotStateError (an AppError, so the API reports its code) whose `reason` says why.
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { AppError, notFound, type ErrorCode } from '../../domain/errors.js';
 import { recordEvent, SYSTEM, type Actor } from '../../infra/events.js';
-import { Prisma, type PrismaClient } from '../../prisma/client.js';
-import { snapshotRetryWorkflowId } from './ids.js';
-import { createSnapshotRecord, endSnapshot } from './records.js';
-import type { snapshotWorkflow } from './workflows.js';
+import type { PrismaClient } from '../../prisma/client.js';
+import { isUniqueViolation } from '../../prisma/errors.js';
+import { snapshotRetryWorkflowId } from '../../workflows/snapshots/ids.js';
+import { createSnapshotRecord, endSnapshot } from '../../workflows/snapshots/records.js';
+import type { snapshotWorkflow } from '../../workflows/snapshots/workflows.js';
 
 export type SnapshotRefusal =
   /** Only FAILED snapshots can be retried. */
@@ -75,7 +76,7 @@ export async function retrySnapshot(
       workflowId,
     });
   } catch (error) {
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+    if (isUniqueViolation(error)) {
       throw new SnapshotStateError('ALREADY_RETRIED', 'this snapshot is being retried already', 'CONFLICT');
     }
     throw error;

@@ -1,28 +1,30 @@
-// Clone operations behind the GraphQL mutations: input checks, the database write and the
-// workflow request, arranged so a failure leaves nothing half-made.
+// Clone operations behind the GraphQL mutations (and the RDP credentials read): input checks, the
+// database write and the workflow request, arranged so a failure leaves nothing half-made.
+// Clone IDs are database IDs; createClone alone takes global IDs (its references), decoded here so
+// a bad one is reported together with the input's other problems.
 import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
   type WorkflowHandle,
 } from '@temporalio/client';
-import { reserveCapacity } from '../infra/capacity.js';
-import { AppError, conflict, notFound, validationError } from '../domain/errors.js';
-import { notify } from '../infra/eventBus.js';
-import { recordEvent } from '../infra/events.js';
-import { encryptSecret, generatePassword } from '../infra/secrets.js';
-import { checkCloneInput } from '../domain/validation.js';
-import { Prisma } from '../prisma/client.js';
+import { reserveCapacity } from '../../infra/capacity.js';
+import { AppError, conflict, invalidState, notFound, validationError } from '../../domain/errors.js';
+import { notify } from '../../infra/eventBus.js';
+import { recordEvent } from '../../infra/events.js';
+import { decryptSecret, encryptSecret, generatePassword } from '../../infra/secrets.js';
+import { checkCloneInput } from '../../domain/validation.js';
+import { isUniqueViolation } from '../../prisma/errors.js';
 import {
   cloneRequestUpdate,
   createSnapshotUpdate,
   deleteCloneUpdate,
   type CloneRequest,
-} from '../workflows/clone/messages.js';
-import { cloneWorkflowId } from '../workflows/ids.js';
-import { CLONE_ID, CLONE_STATUS } from '../workflows/searchAttributes.js';
-import type { GraphQLContext } from './context.js';
-import { decodeId } from './ids.js';
+} from '../../workflows/clone/messages.js';
+import { cloneWorkflowId } from '../../workflows/ids.js';
+import { CLONE_ID, CLONE_STATUS } from '../../workflows/searchAttributes.js';
+import { decodeId } from '../ids.js';
+import type { ActingUser, AppServices } from './types.js';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
@@ -34,18 +36,24 @@ export interface CreateCloneInput {
   networkId: string;
   cpu: number;
   ramGb: number;
-  /** Overrides the HTTP `Idempotency-Key` header. */
+  /** A retried create with the same key returns the first result (the argument, else the HTTP header). */
   idempotencyKey?: string | null;
 }
 
 /** The Windows account the guest customization sets the generated password on. */
 export const RDP_USERNAME = 'Administrator';
 
-export async function createClone(ctx: GraphQLContext, input: CreateCloneInput): Promise<{ id: string }> {
-  const { prisma, temporal, settings } = ctx;
-  const idempotencyKey = input.idempotencyKey ?? ctx.idempotencyKey;
+type CloneServices = Pick<AppServices, 'prisma' | 'temporal' | 'settings'>;
+
+export async function createClone(
+  services: CloneServices,
+  user: ActingUser,
+  input: CreateCloneInput,
+): Promise<{ id: string }> {
+  const { prisma, temporal, settings } = services;
+  const { idempotencyKey } = input;
   // A retry is answered before any other check: its name would otherwise "conflict" with itself.
-  const earlier = idempotencyKey ? await cloneForIdempotencyKey(ctx, idempotencyKey, input.name) : null;
+  const earlier = idempotencyKey ? await cloneForIdempotencyKey(services, user, idempotencyKey, input.name) : null;
   if (earlier) return earlier;
   const problems = checkCloneInput(input);
   if (idempotencyKey !== null && idempotencyKey !== undefined) {
@@ -79,7 +87,7 @@ export async function createClone(ctx: GraphQLContext, input: CreateCloneInput):
   if (!network) throw notFound('network', 'input.networkId');
   if (sameName) throw conflict(`a clone named "${name}" already exists`, 'input.name');
 
-  const actor = { kind: 'USER' as const, userId: ctx.user!.id };
+  const actor = { kind: 'USER' as const, userId: user.id };
   let clone: { id: string; createdAt: Date };
   try {
     clone = await prisma.$transaction(async (tx) => {
@@ -121,9 +129,9 @@ export async function createClone(ctx: GraphQLContext, input: CreateCloneInput):
     });
   } catch (error) {
     // Two concurrent creates with one name: the unique index decides, the loser gets CONFLICT.
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+    if (isUniqueViolation(error)) {
       // ... unless it was a concurrent retry with the same idempotency key, which gets the winner.
-      const winner = idempotencyKey ? await cloneForIdempotencyKey(ctx, idempotencyKey, input.name) : null;
+      const winner = idempotencyKey ? await cloneForIdempotencyKey(services, user, idempotencyKey, input.name) : null;
       if (winner) return winner;
       throw conflict(`a clone named "${name}" already exists`, 'input.name');
     }
@@ -157,12 +165,13 @@ export async function createClone(ctx: GraphQLContext, input: CreateCloneInput):
 
 /** The clone an earlier createClone with this key made, if any; the key must not name another clone. */
 async function cloneForIdempotencyKey(
-  ctx: GraphQLContext,
+  { prisma }: Pick<AppServices, 'prisma'>,
+  user: ActingUser,
   idempotencyKey: string,
   name: string,
 ): Promise<{ id: string } | null> {
-  const earlier = await ctx.prisma.clone.findUnique({
-    where: { createdById_idempotencyKey: { createdById: ctx.user!.id, idempotencyKey } },
+  const earlier = await prisma.clone.findUnique({
+    where: { createdById_idempotencyKey: { createdById: user.id, idempotencyKey } },
     select: { id: true, name: true },
   });
   if (earlier && earlier.name !== name.trim()) {
@@ -177,9 +186,13 @@ type CloneUpdateCall<T> = (handle: WorkflowHandle) => Promise<T>;
  * Sends one request to the clone's workflow. The workflow's validator answers at once: a
  * rejection becomes INVALID_STATE carrying the workflow's reason.
  */
-async function askCloneWorkflow<T>(ctx: GraphQLContext, cloneId: string, call: CloneUpdateCall<T>): Promise<T> {
+async function askCloneWorkflow<T>(
+  { temporal }: Pick<AppServices, 'temporal'>,
+  cloneId: string,
+  call: CloneUpdateCall<T>,
+): Promise<T> {
   try {
-    return await call(ctx.temporal.workflow.getHandle(cloneWorkflowId(cloneId)));
+    return await call(temporal.workflow.getHandle(cloneWorkflowId(cloneId)));
   } catch (error) {
     if (error instanceof WorkflowUpdateFailedError) {
       throw new AppError('INVALID_STATE', error.cause?.message ?? error.message);
@@ -191,16 +204,21 @@ async function askCloneWorkflow<T>(ctx: GraphQLContext, cloneId: string, call: C
   }
 }
 
-async function existingClone(ctx: GraphQLContext, cloneGlobalId: string) {
-  const id = decodeId(cloneGlobalId, 'Clone', 'cloneId');
-  const clone = await ctx.prisma.clone.findUnique({ where: { id }, select: { id: true, status: true } });
+async function existingClone({ prisma }: Pick<AppServices, 'prisma'>, id: string) {
+  const clone = await prisma.clone.findUnique({ where: { id }, select: { id: true, status: true } });
   if (!clone) throw notFound('clone', 'cloneId');
   return clone;
 }
 
-async function auditRequest(ctx: GraphQLContext, cloneId: string, type: string, data?: Record<string, unknown>) {
-  await recordEvent(ctx.prisma, {
-    actor: { kind: 'USER', userId: ctx.user!.id },
+async function auditRequest(
+  { prisma }: Pick<AppServices, 'prisma'>,
+  user: ActingUser,
+  cloneId: string,
+  type: string,
+  data?: Record<string, unknown>,
+) {
+  await recordEvent(prisma, {
+    actor: { kind: 'USER', userId: user.id },
     subjectType: 'Clone',
     subjectId: cloneId,
     cloneId,
@@ -211,33 +229,86 @@ async function auditRequest(ctx: GraphQLContext, cloneId: string, type: string, 
 
 /** Failover, failback and power actions: queued by the workflow, progress follows by subscription. */
 export async function requestCloneOperation(
-  ctx: GraphQLContext,
-  cloneGlobalId: string,
+  services: CloneServices,
+  user: ActingUser,
+  cloneId: string,
   request: DistributiveOmit<CloneRequest, 'actorId'>,
 ): Promise<{ id: string }> {
-  const clone = await existingClone(ctx, cloneGlobalId);
-  const full = { ...request, actorId: ctx.user!.id } as CloneRequest;
-  await askCloneWorkflow(ctx, clone.id, (handle) => handle.executeUpdate(cloneRequestUpdate, { args: [full] }));
+  const clone = await existingClone(services, cloneId);
+  const full = { ...request, actorId: user.id } as CloneRequest;
+  await askCloneWorkflow(services, clone.id, (handle) => handle.executeUpdate(cloneRequestUpdate, { args: [full] }));
   const { kind, ...details } = request;
-  await auditRequest(ctx, clone.id, `clone.${request.kind === 'power' ? request.action : kind}_requested`, details);
+  await auditRequest(services, user, clone.id, `clone.${request.kind === 'power' ? request.action : kind}_requested`, details);
   return clone;
 }
 
 /** A manual snapshot of the clone (during failover it also fails back); returns the Snapshot row. */
-export async function createCloneSnapshot(ctx: GraphQLContext, cloneGlobalId: string): Promise<{ id: string }> {
-  const clone = await existingClone(ctx, cloneGlobalId);
-  const { snapshotId } = await askCloneWorkflow(ctx, clone.id, (handle) =>
-    handle.executeUpdate(createSnapshotUpdate, { args: [{ actorId: ctx.user!.id }] }),
+export async function createCloneSnapshot(
+  services: CloneServices,
+  user: ActingUser,
+  cloneId: string,
+): Promise<{ id: string }> {
+  const clone = await existingClone(services, cloneId);
+  const { snapshotId } = await askCloneWorkflow(services, clone.id, (handle) =>
+    handle.executeUpdate(createSnapshotUpdate, { args: [{ actorId: user.id }] }),
   );
-  await auditRequest(ctx, clone.id, 'clone.snapshot_requested', { snapshotId });
+  await auditRequest(services, user, clone.id, 'clone.snapshot_requested', { snapshotId });
   return { id: snapshotId };
 }
 
 /** Asks the clone's workflow to tear it down; the workflow validates and answers at once. */
-export async function deleteClone(ctx: GraphQLContext, cloneGlobalId: string): Promise<{ id: string }> {
-  const clone = await existingClone(ctx, cloneGlobalId);
+export async function deleteClone(services: CloneServices, user: ActingUser, cloneId: string): Promise<{ id: string }> {
+  const clone = await existingClone(services, cloneId);
   if (clone.status === 'DELETED' || clone.status === 'DELETING') return clone;
-  await askCloneWorkflow(ctx, clone.id, (handle) => handle.executeUpdate(deleteCloneUpdate));
-  await auditRequest(ctx, clone.id, 'clone.delete_requested');
+  await askCloneWorkflow(services, clone.id, (handle) => handle.executeUpdate(deleteCloneUpdate));
+  await auditRequest(services, user, clone.id, 'clone.delete_requested');
   return clone;
+}
+
+/** The port RDP clients connect to on the clone VM. */
+export const RDP_PORT = 3389;
+
+export interface RdpCredentials {
+  host: string | null;
+  port: number;
+  username: string;
+  password: string;
+}
+
+/** The columns of a clone that revealing its RDP credentials reads. */
+export interface RdpSource {
+  id: string;
+  status: string;
+  rdpUsername: string;
+  rdpPasswordEnc: string;
+  machine: { guestIp: string | null } | null;
+}
+
+/**
+ * Decrypts the clone's RDP credentials for the user, after recording the reveal (who, which
+ * clone, from where; never the password): a reveal that could not be audited does not happen.
+ */
+export async function revealRdpCredentials(
+  { prisma, settings }: Pick<AppServices, 'prisma' | 'settings'>,
+  user: ActingUser,
+  clone: RdpSource,
+  clientAddress: string | null,
+): Promise<RdpCredentials> {
+  if (clone.status === 'DELETING' || clone.status === 'DELETED') {
+    throw invalidState(`the clone is ${clone.status}: its VM is gone`);
+  }
+  await recordEvent(prisma, {
+    actor: { kind: 'USER', userId: user.id },
+    subjectType: 'Clone',
+    subjectId: clone.id,
+    cloneId: clone.id,
+    type: 'clone.rdp_revealed',
+    data: { username: clone.rdpUsername, clientAddress },
+  });
+  return {
+    host: clone.machine?.guestIp ?? null,
+    port: RDP_PORT,
+    username: clone.rdpUsername,
+    password: decryptSecret(clone.rdpPasswordEnc, settings.secretKey),
+  };
 }
