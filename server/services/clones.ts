@@ -85,7 +85,14 @@ export async function createClone(
   if (!image) throw notFound('image', 'input.imageId');
   if (!configuration) throw notFound('configuration', 'input.configurationId');
   if (!network) throw notFound('network', 'input.networkId');
-  if (sameName) throw conflict(`a clone named "${name}" already exists`, 'input.name');
+  // The name is taken: by another clone (CONFLICT), or by a concurrent retry with the same
+  // idempotency key that committed after the lookup above, whose clone is the answer.
+  const nameTaken = async () => {
+    const winner = idempotencyKey ? await cloneForIdempotencyKey(services, user, idempotencyKey, input.name) : null;
+    if (winner) return winner;
+    throw conflict(`a clone named "${name}" already exists`, 'input.name');
+  };
+  if (sameName) return nameTaken();
 
   const actor = { kind: 'USER' as const, userId: user.id };
   let clone: { id: string; createdAt: Date };
@@ -128,13 +135,8 @@ export async function createClone(
       return created;
     });
   } catch (error) {
-    // Two concurrent creates with one name: the unique index decides, the loser gets CONFLICT.
-    if (isUniqueViolation(error)) {
-      // ... unless it was a concurrent retry with the same idempotency key, which gets the winner.
-      const winner = idempotencyKey ? await cloneForIdempotencyKey(services, user, idempotencyKey, input.name) : null;
-      if (winner) return winner;
-      throw conflict(`a clone named "${name}" already exists`, 'input.name');
-    }
+    // Two concurrent creates with one name: the unique index decides which one made it.
+    if (isUniqueViolation(error)) return nameTaken();
     throw error;
   }
 
