@@ -17,8 +17,9 @@ import { cloneWorkflowId } from '../ids.js';
 import { BOOKKEEPING, failureReason, VSPHERE_TASK } from '../policies.js';
 import type { SnapshotActivities } from './activities.js';
 
-const db = proxyActivities<SnapshotActivities>(BOOKKEEPING);
-const vsphere = proxyActivities<SnapshotActivities>(VSPHERE_TASK);
+// One proxy per timeout class (workflows/policies.ts), each exposing only what runs under it.
+const bookkeeping = proxyActivities<Pick<SnapshotActivities, 'beginSnapshot' | 'finishSnapshotFailed' | 'clonesToAutoRestore'>>(BOOKKEEPING);
+const vsphereTasks = proxyActivities<Pick<SnapshotActivities, 'captureSnapshot' | 'applyRetention'>>(VSPHERE_TASK);
 
 export interface SnapshotWorkflowInput {
   configurationId: string;
@@ -32,22 +33,22 @@ export interface SnapshotWorkflowInput {
 export async function snapshotWorkflow(input: SnapshotWorkflowInput): Promise<{ snapshotId: string }> {
   // Not cancellable: a cancel arriving now must still find the row, to record it CANCELLED.
   const { snapshotId } = await CancellationScope.nonCancellable(() =>
-    db.beginSnapshot({ ...input, workflowId: workflowInfo().workflowId }),
+    bookkeeping.beginSnapshot({ ...input, workflowId: workflowInfo().workflowId }),
   );
 
   try {
-    await vsphere.captureSnapshot(snapshotId);
+    await vsphereTasks.captureSnapshot(snapshotId);
   } catch (error) {
     const cancelled = isCancellation(error);
     const reason = cancelled ? 'cancelled' : failureReason(error);
-    await CancellationScope.nonCancellable(() => db.finishSnapshotFailed(snapshotId, { reason, cancelled }));
+    await CancellationScope.nonCancellable(() => bookkeeping.finishSnapshotFailed(snapshotId, { reason, cancelled }));
     if (cancelled) throw error;
     // Fail the run too, so the Schedule's recent actions and the Temporal UI show it.
     throw ApplicationFailure.nonRetryable(`snapshot ${snapshotId} failed: ${reason}`, 'SnapshotFailed');
   }
 
   try {
-    await vsphere.applyRetention(input.configurationId);
+    await vsphereTasks.applyRetention(input.configurationId);
   } catch (error) {
     if (isCancellation(error)) throw error;
     // The snapshot itself is good; the next snapshot's retention prunes what this one could not.
@@ -57,7 +58,7 @@ export async function snapshotWorkflow(input: SnapshotWorkflowInput): Promise<{ 
   // Only the configuration's scheduled snapshots of its active system feed the auto-restore loop;
   // manual and failback snapshots are the clone workflow's to restore.
   if (input.trigger === 'SCHEDULED') {
-    for (const cloneId of await db.clonesToAutoRestore(input.configurationId)) {
+    for (const cloneId of await bookkeeping.clonesToAutoRestore(input.configurationId)) {
       try {
         await getExternalWorkflowHandle(cloneWorkflowId(cloneId)).signal(autoRestoreSignal, { snapshotId });
       } catch (error) {
