@@ -24,8 +24,19 @@ export async function bootstrap(log = (line) => console.log(line)) {
     // `npm install` with the committed lock installs exactly the locked versions. Not `npm ci`:
     // it refuses a lock whose optional platform packages (e.g. @swc/core-darwin-*) the registry
     // mirror here does not serve, although nothing on this platform needs them.
+    // --prefer-offline: package metadata already in npm's cache is used without asking the
+    // registry again. A registry that drops a download midway (seen: an idle timeout on a large
+    // packument) is a network fault, not ours: the install is tried again, at most 3 times.
     log('installing npm packages (npm install, as locked)');
-    run('npm', ['install', '--no-audit', '--no-fund']);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline']);
+        break;
+      } catch (error) {
+        if (attempt >= 3) throw new Error(`npm install failed ${attempt} times; check that the npm registry is reachable`);
+        log(`npm install failed (attempt ${attempt} of 3, see above); trying again`);
+      }
+    }
   }
   const { ensureTools } = await import('./tools.mjs');
   const tools = ensureTools(log);
