@@ -9,12 +9,14 @@ import { cloneStateQuery } from '../workflows/clone/messages.js';
 import type { cloneWorkflow } from '../workflows/clone/workflows.js';
 import { WORKFLOWS_PATH } from '../workflows/worker.js';
 import { eventually } from './support/eventually.js';
+import { installTestLogging } from './support/logging.js';
 
 let workerConnection: NativeConnection;
 let connection: Connection;
 let client: Client;
 
 beforeAll(async () => {
+  installTestLogging();
   workerConnection = await NativeConnection.connect({ address: inject('temporalAddress') });
   connection = await Connection.connect({ address: inject('temporalAddress') });
   client = new Client({ connection, namespace: 'default' });

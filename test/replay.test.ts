@@ -6,15 +6,15 @@ import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@t
 import { beforeAll, describe, expect, it } from 'vitest';
 import { WORKFLOWS_PATH } from '../workflows/worker.js';
 import { loadHistories } from './replay/histories.js';
+import { fileLogger, installTestLogging, testLogPath } from './support/logging.js';
 
 const histories = loadHistories();
 let workflowBundle: WorkflowBundleWithSourceMap;
 
 beforeAll(async () => {
-  workflowBundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger });
+  installTestLogging();
+  workflowBundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: fileLogger(testLogPath('bundle')) });
 });
-
-const quietLogger = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 
 describe('recorded workflow histories', () => {
   it('cover every workflow type', () => {
