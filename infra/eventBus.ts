@@ -10,7 +10,32 @@ export const BUS_CHANNEL = 'enclave_events';
 export type BusMessage =
   | { topic: 'clone.status'; cloneId: string; status: string; failover: boolean; at: string }
   | { topic: 'clone.event'; cloneId: string; eventId: string; type: string; at: string }
-  | { topic: 'snapshot.status'; snapshotId: string; configurationId: string; status: string; at: string };
+  | { topic: 'snapshot.status'; snapshotId: string; configurationId: string; status: string; at: string }
+  /** A session was logged out: its subscriptions end, on every replica. */
+  | { topic: 'session.ended'; sessionId: string; userId: string }
+  /** A user was disabled or given another role: their subscriptions are re-authorized. */
+  | { topic: 'user.changed'; userId: string };
+
+/**
+ * Messages one subscription may hold that its consumer has not taken yet. A consumer that falls
+ * this far behind is dropped (`SlowConsumerError`) rather than let the queue grow without bound.
+ */
+export const SUBSCRIPTION_QUEUE_LIMIT = 256;
+
+/** Ends a subscription whose consumer did not keep up with its messages. */
+export class SlowConsumerError extends Error {
+  constructor(limit: number) {
+    super(`the subscriber fell ${limit} messages behind and was dropped; subscribe again`);
+    this.name = 'SlowConsumerError';
+  }
+}
+
+export interface SubscribeOptions {
+  /** The queue bound (default SUBSCRIPTION_QUEUE_LIMIT). */
+  maxQueued?: number;
+  /** Called once when the bound is passed, e.g. to close the consumer's connection. */
+  onOverflow?: (error: SlowConsumerError) => void;
+}
 
 /** Anything that can run a parameterised statement: a Prisma client or transaction. */
 export interface RawExecutor {
@@ -82,20 +107,28 @@ export class PgEventBus {
    * Messages matching `filter`, as an async iterator that ends when the consumer stops
    * (`return()`, e.g. a closed subscription) or the bus closes.
    */
-  subscribe<T extends BusMessage>(filter: (message: BusMessage) => message is T): AsyncIterableIterator<T>;
-  subscribe(filter: (message: BusMessage) => boolean): AsyncIterableIterator<BusMessage>;
-  subscribe(filter: (message: BusMessage) => boolean): AsyncIterableIterator<BusMessage> {
+  subscribe<T extends BusMessage>(filter: (message: BusMessage) => message is T, options?: SubscribeOptions): AsyncIterableIterator<T>;
+  subscribe(filter: (message: BusMessage) => boolean, options?: SubscribeOptions): AsyncIterableIterator<BusMessage>;
+  subscribe(filter: (message: BusMessage) => boolean, options: SubscribeOptions = {}): AsyncIterableIterator<BusMessage> {
+    const maxQueued = options.maxQueued ?? SUBSCRIPTION_QUEUE_LIMIT;
     const queue: BusMessage[] = [];
     let wake: ((result: IteratorResult<BusMessage>) => void) | undefined;
     let done = false;
+    let overflow: SlowConsumerError | undefined;
     const listener: Listener = (message) => {
       if (!filter(message)) return;
       if (wake) {
         const resolve = wake;
         wake = undefined;
         resolve({ value: message, done: false });
-      } else {
+      } else if (queue.length < maxQueued) {
         queue.push(message);
+      } else {
+        // Too far behind: stop listening and drop what is queued; the next read reports it.
+        overflow = new SlowConsumerError(maxQueued);
+        this.listeners.delete(listener);
+        queue.length = 0;
+        options.onOverflow?.(overflow);
       }
     };
     this.listeners.add(listener);
@@ -111,6 +144,11 @@ export class PgEventBus {
     this.finishers.add(finish);
     return {
       next: () => {
+        if (overflow && !done) {
+          const error = overflow;
+          void finish();
+          return Promise.reject(error);
+        }
         if (queue.length > 0) return Promise.resolve({ value: queue.shift()!, done: false });
         if (done || this.closed) return Promise.resolve({ value: undefined, done: true });
         return new Promise((resolve) => (wake = resolve));

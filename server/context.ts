@@ -14,6 +14,8 @@ export interface GraphQLContext extends AppServices {
   idempotencyKey: string | null;
   /** Set by `login`, so the login payload may show the user to the still-anonymous caller. */
   loggedInAs: string | null;
+  /** graphql-ws only: closes the operation's connection (a slow consumer is dropped this way). */
+  closeConnection?: (code: number, reason: string) => void;
 }
 
 export function bearerToken(value: unknown): string | null {
@@ -26,9 +28,10 @@ export interface RequestFacts {
   token: string | null;
   clientAddress: string | null;
   idempotencyKey: string | null;
+  closeConnection?: (code: number, reason: string) => void;
 }
 
 export async function buildContext(services: AppServices, request: RequestFacts): Promise<GraphQLContext> {
   const user = request.token ? await userForToken(services.prisma, request.token) : null;
-  return { ...services, user, clientAddress: request.clientAddress, idempotencyKey: request.idempotencyKey, loggedInAs: null };
+  return { ...services, user, clientAddress: request.clientAddress, idempotencyKey: request.idempotencyKey, loggedInAs: null, ...(request.closeConnection ? { closeConnection: request.closeConnection } : {}) };
 }

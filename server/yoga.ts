@@ -10,12 +10,13 @@ import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspect
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga } from 'graphql-yoga';
 import { useServer } from 'graphql-ws/use/ws';
-import type { ExecutionArgs } from 'graphql';
-import { WebSocketServer } from 'ws';
+import { GraphQLError, type ExecutionArgs } from 'graphql';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { loadApiExposure, type ApiExposure } from '../infra/config.js';
 import { bearerToken, buildContext, type AppServices, type GraphQLContext } from './context.js';
 import { maskError } from './errors.js';
 import { schema } from './schema/index.js';
+import { SUBSCRIPTIONS_PER_CONNECTION } from './subscriptions.js';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -39,6 +40,8 @@ const limitPlugins = () => [
 interface ServerContext {
   req?: IncomingMessage;
   connectionParams?: Record<string, unknown>;
+  /** The graphql-ws connection's socket (absent for HTTP and SSE). */
+  socket?: WebSocket;
 }
 
 export function createGraphQLHandler(services: AppServices, exposure: ApiExposure = loadApiExposure()) {
@@ -55,13 +58,14 @@ export function createGraphQLHandler(services: AppServices, exposure: ApiExposur
       ...limitPlugins(),
       ...(exposure.introspection ? [] : [useDisableIntrospection()]),
     ],
-    context: ({ request, req, connectionParams }) =>
+    context: ({ request, req, connectionParams, socket }) =>
       buildContext(services, {
         token:
           bearerToken(request?.headers.get('authorization')) ??
           bearerToken(connectionParams?.authorization ?? connectionParams?.authToken),
         clientAddress: req?.socket.remoteAddress ?? null,
         idempotencyKey: request?.headers.get('idempotency-key')?.trim() || null,
+        ...(socket ? { closeConnection: (code: number, reason: string) => socket.close(code, reason) } : {}),
       }),
   });
 }
@@ -81,6 +85,14 @@ export function attachWebSocketServer(httpServer: Server, yoga: GraphQLHandler):
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args) as never,
       subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args) as never,
       onSubscribe: async (ctx, _id, params) => {
+        // graphql-ws has already registered this operation in ctx.subscriptions.
+        if (Object.keys(ctx.subscriptions).length > SUBSCRIPTIONS_PER_CONNECTION) {
+          return [
+            new GraphQLError(`at most ${SUBSCRIPTIONS_PER_CONNECTION} subscriptions per connection; complete one first`, {
+              extensions: { code: 'RATE_LIMITED' },
+            }),
+          ];
+        }
         const { schema: envelopedSchema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,
           req: ctx.extra.request,

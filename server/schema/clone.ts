@@ -2,7 +2,9 @@
 import type { BusMessage } from '../../infra/eventBus.js';
 import { CloneStatus as PrismaCloneStatus, type Prisma } from '../../prisma/client.js';
 import { builder } from '../builder.js';
+import { notFound } from '../../domain/errors.js';
 import { decodeId } from '../ids.js';
+import { liveEvent, sessionFeed } from '../subscriptions.js';
 import { createClone, createCloneSnapshot, deleteClone, requestCloneOperation } from '../services/clones.js';
 import { direction, optionalId, OrderDirection, timeRange, type Direction } from './common.js';
 import { MachineNode } from './machine.js';
@@ -297,12 +299,19 @@ builder.subscriptionField('cloneStatusChanged', (t) =>
     description: 'Every status transition of one clone, or of all clones when cloneId is omitted.',
     authScopes: { authenticated: true },
     args: { cloneId: t.arg.id() },
-    subscribe: (_root, args, { bus }) => {
+    subscribe: async (_root, args, ctx) => {
       const cloneId = args.cloneId ? decodeId(String(args.cloneId), 'Clone', 'cloneId') : null;
-      return bus.subscribe(
+      // Subscribe first so nothing written during the existence check is missed.
+      const messages = sessionFeed(
+        ctx,
         (m): m is StatusMessage => m.topic === 'clone.status' && (cloneId === null || m.cloneId === cloneId),
       );
+      if (cloneId !== null && !(await ctx.prisma.clone.findUnique({ where: { id: cloneId }, select: { id: true } }))) {
+        await messages.return?.();
+        throw notFound('clone', 'cloneId');
+      }
+      return messages;
     },
-    resolve: (message) => message,
+    resolve: (message) => liveEvent(message),
   }),
 );

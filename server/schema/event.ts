@@ -5,6 +5,7 @@ import type { BusMessage } from '../../infra/eventBus.js';
 import { ActorKind as PrismaActorKind, type Prisma } from '../../prisma/client.js';
 import { builder } from '../builder.js';
 import { decodeId } from '../ids.js';
+import { liveEvent, sessionFeed, type SessionEnded } from '../subscriptions.js';
 import { direction, optionalId, OrderDirection, timeRange } from './common.js';
 
 export const ActorKind = builder.enumType(PrismaActorKind, {
@@ -99,17 +100,17 @@ builder.subscriptionField('cloneEvents', (t) =>
     description: 'Each new event of one clone, as it is written (by the API or a workflow in any process).',
     authScopes: { authenticated: true },
     args: { cloneId: t.arg.id({ required: true }) },
-    subscribe: async (_root, args, { bus, prisma }) => {
+    subscribe: async (_root, args, ctx) => {
       const cloneId = decodeId(String(args.cloneId), 'Clone', 'cloneId');
       // Subscribe first so nothing written during the existence check is missed.
-      const messages = bus.subscribe((m): m is CloneEventMessage => m.topic === 'clone.event' && m.cloneId === cloneId);
-      if (!(await prisma.clone.findUnique({ where: { id: cloneId }, select: { id: true } }))) {
+      const messages = sessionFeed(ctx, (m): m is CloneEventMessage => m.topic === 'clone.event' && m.cloneId === cloneId);
+      if (!(await ctx.prisma.clone.findUnique({ where: { id: cloneId }, select: { id: true } }))) {
         await messages.return?.();
         throw notFound('clone', 'cloneId');
       }
       return messages;
     },
-    resolve: (query, message: CloneEventMessage, _args, { prisma }) =>
-      prisma.event.findUnique({ ...query, where: { id: message.eventId } }),
+    resolve: (query, message: CloneEventMessage | SessionEnded, _args, { prisma }) =>
+      prisma.event.findUnique({ ...query, where: { id: liveEvent(message).eventId } }),
   }),
 );

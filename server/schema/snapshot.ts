@@ -6,7 +6,9 @@ import {
   type Prisma,
 } from '../../prisma/client.js';
 import { builder } from '../builder.js';
+import { notFound } from '../../domain/errors.js';
 import { decodeId } from '../ids.js';
+import { liveEvent, sessionFeed } from '../subscriptions.js';
 import { cancelSnapshot, retrySnapshot } from '../services/snapshots.js';
 import { direction, optionalId, OrderDirection, timeRange, type Direction } from './common.js';
 
@@ -130,14 +132,20 @@ builder.subscriptionField('snapshotStatusChanged', (t) =>
     description: 'Status changes of the snapshots of one configuration, or of all when configurationId is omitted.',
     authScopes: { authenticated: true },
     args: { configurationId: t.arg.id() },
-    subscribe: (_root, args, { bus }) => {
+    subscribe: async (_root, args, ctx) => {
       const configurationId = optionalId(args.configurationId, 'Configuration', 'configurationId') ?? null;
-      return bus.subscribe(
+      const messages = sessionFeed(
+        ctx,
         (m): m is SnapshotMessage =>
           m.topic === 'snapshot.status' && (configurationId === null || m.configurationId === configurationId),
       );
+      if (configurationId !== null && !(await ctx.prisma.configuration.findUnique({ where: { id: configurationId }, select: { id: true } }))) {
+        await messages.return?.();
+        throw notFound('configuration', 'configurationId');
+      }
+      return messages;
     },
-    resolve: (message) => message,
+    resolve: (message) => liveEvent(message),
   }),
 );
 

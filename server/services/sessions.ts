@@ -3,6 +3,7 @@
 // never stored or logged.
 import { createHash } from 'node:crypto';
 import { AppError } from '../../domain/errors.js';
+import { notify } from '../../infra/eventBus.js';
 import { recordEvent } from '../../infra/events.js';
 import { generateToken, verifyPassword } from '../../infra/secrets.js';
 import type { PrismaClient } from '../../prisma/client.js';
@@ -30,21 +31,24 @@ export async function login(
   address: string | null,
 ): Promise<{ token: string; user: { id: string }; expiresAt: Date }> {
   const since = new Date(Date.now() - LOGIN_LIMITS.windowMs);
+  // Every attempt is written (committed) as a failure first, then the attempts are counted: the
+  // n-th attempt to commit sees at least n rows, so however many run in parallel, at most the
+  // limit get past the count to the password check. The row goes when the attempt is refused
+  // here (it was not a guess) or succeeds (the owner got in).
+  const attempt = await prisma.loginAttempt.create({ data: { username, address }, select: { id: true } });
   const [byUsername, byAddress] = await Promise.all([
     prisma.loginAttempt.count({ where: { username, createdAt: { gte: since } } }),
     address ? prisma.loginAttempt.count({ where: { address, createdAt: { gte: since } } }) : 0,
   ]);
   // Checked before the password, so a locked-out caller learns nothing about it.
-  if (byUsername >= LOGIN_LIMITS.perUsername || byAddress >= LOGIN_LIMITS.perAddress) {
+  if (byUsername > LOGIN_LIMITS.perUsername || byAddress > LOGIN_LIMITS.perAddress) {
+    await prisma.loginAttempt.deleteMany({ where: { id: attempt.id } });
     throw new AppError('RATE_LIMITED', `too many failed logins; try again within ${LOGIN_LIMITS.windowMs / 60_000} minutes`);
   }
   const user = await prisma.user.findUnique({ where: { username } });
   const valid = await verifyPassword(password, user?.passwordHash ?? DECOY_HASH);
   if (!user || !valid || user.disabledAt) {
-    await prisma.$transaction([
-      prisma.loginAttempt.deleteMany({ where: { createdAt: { lt: since } } }),
-      prisma.loginAttempt.create({ data: { username, address } }),
-    ]);
+    await prisma.loginAttempt.deleteMany({ where: { createdAt: { lt: since } } });
     throw new AppError('UNAUTHENTICATED', 'invalid username or password');
   }
   const token = generateToken();
@@ -61,6 +65,8 @@ export async function login(
 export async function logout(prisma: PrismaClient, user: AuthUser): Promise<void> {
   await prisma.$transaction(async (tx) => {
     await tx.session.deleteMany({ where: { id: user.sessionId } });
+    // Its open subscriptions end too, on every API replica.
+    await notify(tx, { topic: 'session.ended', sessionId: user.sessionId, userId: user.id });
     await recordEvent(tx, { actor: { kind: 'USER', userId: user.id }, subjectType: 'User', subjectId: user.id, type: 'user.logged_out' });
   });
 }
@@ -73,4 +79,17 @@ export async function userForToken(prisma: PrismaClient, token: string): Promise
   if (!session || session.expiresAt < new Date() || session.user.disabledAt) return null;
   const { user } = session;
   return { id: user.id, username: user.username, name: user.name, role: user.role, sessionId: session.id };
+}
+
+/**
+ * Whether the session behind `user` still stands as it was when the subscription started: not
+ * logged out, not expired, the user not disabled and their role unchanged. Asked before each
+ * subscription event is sent.
+ */
+export async function sessionStillValid(prisma: PrismaClient, user: AuthUser): Promise<boolean> {
+  const session = await prisma.session.findUnique({
+    where: { id: user.sessionId },
+    select: { expiresAt: true, user: { select: { disabledAt: true, role: true } } },
+  });
+  return !!session && session.expiresAt >= new Date() && !session.user.disabledAt && session.user.role === user.role;
 }

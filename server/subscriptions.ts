@@ -1,0 +1,77 @@
+// Subscription feeds that end with their session: each event is sent only while the subscriber's
+// session stands (not logged out or expired, the user not disabled, the role unchanged), and a
+// logout or user change announced on the event bus ends the feed at once, on every API replica.
+import { AppError } from '../domain/errors.js';
+import type { BusMessage } from '../infra/eventBus.js';
+import type { GraphQLContext } from './context.js';
+import { sessionStillValid } from './services/sessions.js';
+
+/** Open subscriptions one graphql-ws connection may hold (SSE carries one per request). */
+export const SUBSCRIPTIONS_PER_CONNECTION = 20;
+
+/** The WebSocket close code of a connection dropped because a subscription's queue overflowed. */
+export const SLOW_CONSUMER_CLOSE_CODE = 4413;
+
+/** Yielded once, in place of an event, when the session ended: the field's resolver refuses it. */
+export interface SessionEnded {
+  topic: 'subscription.session_ended';
+}
+
+const ended: SessionEnded = { topic: 'subscription.session_ended' };
+
+/** What each subscription field's `resolve` calls first: an ended session becomes UNAUTHENTICATED. */
+export function liveEvent<T>(message: T | SessionEnded): T {
+  if ((message as SessionEnded | null)?.topic === ended.topic) {
+    throw new AppError('UNAUTHENTICATED', 'your session ended (logged out, expired, or your account changed); log in again');
+  }
+  return message as T;
+}
+
+/**
+ * The bus messages matching `filter`, for the signed-in subscriber of `ctx`. Before each event
+ * the session is checked again; once it no longer stands the feed yields `SessionEnded` and ends.
+ */
+export function sessionFeed<T extends BusMessage>(
+  ctx: GraphQLContext,
+  filter: (message: BusMessage) => message is T,
+): AsyncIterableIterator<T | SessionEnded> {
+  const { user } = ctx;
+  if (!user) throw new AppError('UNAUTHENTICATED', 'log in first: send `Authorization: Bearer <token>`');
+  const endsSession = (m: BusMessage) =>
+    (m.topic === 'session.ended' && m.sessionId === user.sessionId) || (m.topic === 'user.changed' && m.userId === user.id);
+  const messages = ctx.bus.subscribe((m) => filter(m) || endsSession(m), {
+    ...(ctx.closeConnection ? { onOverflow: (error) => ctx.closeConnection!(SLOW_CONSUMER_CLOSE_CODE, error.message) } : {}),
+  });
+  let finished = false;
+  const finish = async (): Promise<IteratorResult<T | SessionEnded>> => {
+    finished = true;
+    await messages.return?.();
+    return { value: undefined, done: true };
+  };
+  return {
+    next: async () => {
+      for (;;) {
+        if (finished) return { value: undefined, done: true };
+        const result = await messages.next();
+        if (result.done) return { value: undefined, done: true };
+        const message = result.value;
+        const stands = message.topic !== 'session.ended' && (await sessionStillValid(ctx.prisma, user));
+        if (!stands) {
+          await finish();
+          return { value: ended, done: false };
+        }
+        // The user changed within what the session allows (e.g. a new name): nothing to send.
+        if (endsSession(message)) continue;
+        return { value: message as T, done: false };
+      }
+    },
+    return: finish,
+    throw: async (error: unknown) => {
+      await finish();
+      throw error;
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}
