@@ -8,9 +8,9 @@ import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import { createYoga } from 'graphql-yoga';
+import { createGraphQLError, createYoga } from 'graphql-yoga';
 import { useServer } from 'graphql-ws/use/ws';
-import { GraphQLError, type ExecutionArgs } from 'graphql';
+import type { ExecutionArgs } from 'graphql';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { loadApiExposure, type ApiExposure } from '../infra/config.js';
 import { bearerToken, buildContext, type AppServices, type GraphQLContext } from './context.js';
@@ -87,8 +87,9 @@ export function attachWebSocketServer(httpServer: Server, yoga: GraphQLHandler):
       onSubscribe: async (ctx, _id, params) => {
         // graphql-ws has already registered this operation in ctx.subscriptions.
         if (Object.keys(ctx.subscriptions).length > SUBSCRIPTIONS_PER_CONNECTION) {
+          // Made by Yoga's own graphql instance, which is the one graphql-ws checks errors against.
           return [
-            new GraphQLError(`at most ${SUBSCRIPTIONS_PER_CONNECTION} subscriptions per connection; complete one first`, {
+            createGraphQLError(`at most ${SUBSCRIPTIONS_PER_CONNECTION} subscriptions per connection; complete one first`, {
               extensions: { code: 'RATE_LIMITED' },
             }),
           ];
