@@ -47,12 +47,17 @@ export function requestRejection(request: CloneRequestRuleInput, state: CloneReq
   if (beingDeleted(state)) return 'the clone is being deleted';
   if (state.phase !== 'serving') return `the clone is ${state.status}`;
   const failoverQueued = state.queued.includes('startFailover');
+  // A queued power action changes the status before a request accepted now is served; what it
+  // will be is not known here, so nothing that depends on it is accepted meanwhile (it would be
+  // refused when served, i.e. dropped without a word).
+  const powerQueued = state.queued.includes('power');
   // During failover a queued manual snapshot fails back too.
   const failbackQueued = state.queued.includes('endFailover') || (state.failover && state.queued.includes('createSnapshot'));
   switch (request.kind) {
     case 'startFailover':
       if (state.failover || failoverQueued) return 'the clone is already in failover';
       if (state.status !== 'RUNNING') return `failover needs a RUNNING clone; it is ${state.status}`;
+      if (powerQueued) return 'a power action is queued; start failover once it is done';
       return null;
     case 'endFailover':
       if (!state.failover && !failoverQueued) return 'the clone is not in failover';
@@ -64,7 +69,8 @@ export function requestRejection(request: CloneRequestRuleInput, state: CloneReq
       return null;
     case 'power':
       if (!POWER_FROM[request.action].includes(state.status)) return `cannot ${request.action} a clone that is ${state.status}`;
-      if (state.failover && (request.action === 'stop' || request.action === 'suspend')) {
+      if (powerQueued) return `another power action is queued; ${request.action} the clone once it is done`;
+      if ((state.failover || failoverQueued) && (request.action === 'stop' || request.action === 'suspend')) {
         return `the clone is the active system (failover); end failover before you ${request.action} it`;
       }
       return null;

@@ -138,3 +138,32 @@ describe('delete', () => {
     expect(deleteRejection({ phase, deleteRequested: false })).toBe('the clone is already being deleted');
   });
 });
+
+describe('requests that would be dropped when served are refused now', () => {
+  const power = (action: PowerAction): CloneRequestRuleInput => ({ kind: 'power', action });
+
+  it.each(['start', 'stop', 'suspend', 'resume', 'reboot'] as const)('refuses %s while another power action is queued', (action) => {
+    const from = POWER_FROM[action][0]!;
+    expect(requestRejection(power(action), serving(from, { queued: ['power'] }))).toBe(
+      `another power action is queued; ${action} the clone once it is done`,
+    );
+    expect(requestRejection(power(action), serving(from))).toBeNull();
+  });
+
+  it('refuses a second stop while the first is queued', () => {
+    expect(requestRejection(power('stop'), serving('RUNNING', { queued: ['power'] }))).toMatch(/another power action is queued/);
+  });
+
+  it.each(['stop', 'suspend'] as const)('refuses to %s a clone whose failover is queued', (action) => {
+    expect(requestRejection(power(action), serving('RUNNING', { queued: ['startFailover'] }))).toBe(
+      `the clone is the active system (failover); end failover before you ${action} it`,
+    );
+  });
+
+  it('refuses failover while a power action is queued, and still reboots with failover queued', () => {
+    expect(requestRejection({ kind: 'startFailover' }, serving('RUNNING', { queued: ['power'] }))).toBe(
+      'a power action is queued; start failover once it is done',
+    );
+    expect(requestRejection(power('reboot'), serving('RUNNING', { queued: ['startFailover'] }))).toBeNull();
+  });
+});

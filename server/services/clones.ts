@@ -8,6 +8,7 @@ import {
   WorkflowUpdateFailedError,
   type WorkflowHandle,
 } from '@temporalio/client';
+import { createHash } from 'node:crypto';
 import { reserveCapacity } from '../../infra/capacity.js';
 import { AppError, conflict, invalidState, notFound, validationError } from '../../domain/errors.js';
 import { notify } from '../../infra/eventBus.js';
@@ -53,7 +54,8 @@ export async function createClone(
   const { prisma, temporal, settings } = services;
   const { idempotencyKey } = input;
   // A retry is answered before any other check: its name would otherwise "conflict" with itself.
-  const earlier = idempotencyKey ? await cloneForIdempotencyKey(services, user, idempotencyKey, input.name) : null;
+  const requestHash = idempotencyKey ? createRequestHash(input) : null;
+  const earlier = idempotencyKey ? await cloneForIdempotencyKey(services, user, idempotencyKey, input.name, requestHash) : null;
   if (earlier) return earlier;
   const problems = checkCloneInput(input);
   if (idempotencyKey !== null && idempotencyKey !== undefined) {
@@ -88,7 +90,7 @@ export async function createClone(
   // The name is taken: by another clone (CONFLICT), or by a concurrent retry with the same
   // idempotency key that committed after the lookup above, whose clone is the answer.
   const nameTaken = async () => {
-    const winner = idempotencyKey ? await cloneForIdempotencyKey(services, user, idempotencyKey, input.name) : null;
+    const winner = idempotencyKey ? await cloneForIdempotencyKey(services, user, idempotencyKey, input.name, requestHash) : null;
     if (winner) return winner;
     throw conflict(`a clone named "${name}" already exists`, 'input.name');
   };
@@ -114,6 +116,7 @@ export async function createClone(
           rdpPasswordEnc: encryptSecret(generatePassword(), settings.secretKey),
           createdById: actor.userId,
           idempotencyKey: idempotencyKey ?? null,
+          idempotencyRequestHash: requestHash,
         },
         select: { id: true, createdAt: true },
       });
@@ -165,19 +168,53 @@ export async function createClone(
   return clone;
 }
 
-/** The clone an earlier createClone with this key made, if any; the key must not name another clone. */
+/**
+ * The SHA-256 of the request as it means: the name and description without surrounding blanks,
+ * the references as database IDs (any spelling of one global ID is the same reference), the sizes.
+ */
+export function createRequestHash(input: CreateCloneInput): string {
+  const ref = (value: string, typename: string) => {
+    try {
+      return decodeId(value, typename, 'ref');
+    } catch {
+      return `raw:${value}`;
+    }
+  };
+  const normalized = [
+    input.name.trim(),
+    input.description.trim(),
+    ref(input.imageId, 'VmImage'),
+    ref(input.configurationId, 'Configuration'),
+    ref(input.networkId, 'Network'),
+    input.cpu,
+    input.ramGb,
+  ];
+  return createHash('sha256').update(JSON.stringify(normalized)).digest('hex');
+}
+
+/**
+ * The clone an earlier createClone with this key made, if any. The key is bound to the request it
+ * was first sent with: the same key with any other field different is CONFLICT. (Clones created
+ * before the request hash was stored are compared by name only.)
+ */
 async function cloneForIdempotencyKey(
   { prisma }: Pick<AppServices, 'prisma'>,
   user: ActingUser,
   idempotencyKey: string,
   name: string,
+  requestHash: string | null,
 ): Promise<{ id: string } | null> {
   const earlier = await prisma.clone.findUnique({
     where: { createdById_idempotencyKey: { createdById: user.id, idempotencyKey } },
-    select: { id: true, name: true },
+    select: { id: true, name: true, idempotencyRequestHash: true },
   });
-  if (earlier && earlier.name !== name.trim()) {
-    throw conflict(`this idempotency key was already used to create the clone "${earlier.name}"`, 'input.idempotencyKey');
+  const differs = earlier &&
+    (earlier.idempotencyRequestHash !== null ? earlier.idempotencyRequestHash !== requestHash : earlier.name !== name.trim());
+  if (earlier && differs) {
+    throw conflict(
+      `this idempotency key was already used for another request (it created the clone "${earlier.name}"); use a new key`,
+      'input.idempotencyKey',
+    );
   }
   return earlier && { id: earlier.id };
 }

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Clone" ADD COLUMN     "idempotencyRequestHash" TEXT;
