@@ -4,6 +4,7 @@ import { loadSettings } from '../infra/config.js';
 import { openServices } from '../infra/services.js';
 import { startApiServer } from './app.js';
 import type { AppServices } from './context.js';
+import { ORPHAN_CLONE_AFTER_MS, reconcileOrphanClones } from './services/clones.js';
 
 async function main(): Promise<void> {
   const settings = loadSettings();
@@ -16,7 +17,18 @@ async function main(): Promise<void> {
   });
   console.log(`GraphQL API on ${server.url} (GraphiQL in a browser, graphql-ws on ${server.wsUrl})`);
 
+  // A clone whose workflow was never started (an API crash inside createClone) gets it now and then.
+  const reconcile = () =>
+    reconcileOrphanClones(app).then(
+      (started) => started.length && console.warn(`started the workflow of orphan clones: ${started.join(', ')}`),
+      (error: unknown) => console.warn('reconciling orphan clones failed:', error instanceof Error ? error.message : error),
+    );
+  void reconcile();
+  const reconciler = setInterval(() => void reconcile(), ORPHAN_CLONE_AFTER_MS);
+  reconciler.unref();
+
   const shutdown = async () => {
+    clearInterval(reconciler);
     await server.close();
     await services.close();
     process.exit(0);

@@ -144,28 +144,77 @@ export async function createClone(
   }
 
   try {
+    await startCloneWorkflow(services, clone.id, name);
+  } catch (error) {
+    console.error(`createClone: starting clone-${clone.id} failed:`, error instanceof Error ? error.message : error);
+    // Nothing was provisioned: remove the rows so the failed request leaves no trace but its log.
+    // (Should this process die before either happens, reconcileOrphanClones starts the workflow.)
+    await prisma.$transaction([
+      prisma.event.deleteMany({ where: { cloneId: clone.id } }),
+      prisma.clone.delete({ where: { id: clone.id } }),
+    ]);
+    throw new AppError('UNAVAILABLE', 'the workflow service did not accept the clone; nothing was created');
+  }
+  return clone;
+}
+
+/** Starts the clone's workflow under its deterministic ID; one already started is left as it is. */
+async function startCloneWorkflow({ temporal, settings }: CloneServices, cloneId: string, name: string): Promise<void> {
+  try {
     await temporal.workflow.start('cloneWorkflow', {
-      workflowId: cloneWorkflowId(clone.id),
+      workflowId: cloneWorkflowId(cloneId),
       taskQueue: settings.temporal.taskQueue,
-      args: [{ cloneId: clone.id }],
-      memo: { cloneId: clone.id, name },
+      args: [{ cloneId }],
+      memo: { cloneId, name },
       typedSearchAttributes: [
-        { key: CLONE_ID, value: clone.id },
+        { key: CLONE_ID, value: cloneId },
         { key: CLONE_STATUS, value: 'PROVISIONING' },
       ],
     });
   } catch (error) {
-    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) {
-      console.error(`createClone: starting clone-${clone.id} failed:`, error instanceof Error ? error.message : error);
-      // Nothing was provisioned: remove the rows so the failed request leaves no trace but its log.
-      await prisma.$transaction([
-        prisma.event.deleteMany({ where: { cloneId: clone.id } }),
-        prisma.clone.delete({ where: { id: clone.id } }),
-      ]);
-      throw new AppError('UNAVAILABLE', 'the workflow service did not accept the clone; nothing was created');
-    }
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
   }
-  return clone;
+}
+
+/** How old a PROVISIONING clone without a workflow must be before reconcileOrphanClones starts it. */
+export const ORPHAN_CLONE_AFTER_MS = 60_000;
+
+/**
+ * Finds PROVISIONING clones whose workflow was never started (the API died between committing
+ * the row and starting it) and starts it, so no clone holds its capacity for ever. Run at API
+ * start and then periodically by every replica: the workflow ID is deterministic, so two replicas
+ * reconciling at once start one workflow. Returns the IDs of the clones whose workflow it started.
+ */
+export async function reconcileOrphanClones(
+  services: CloneServices,
+  { olderThanMs = ORPHAN_CLONE_AFTER_MS }: { olderThanMs?: number } = {},
+): Promise<string[]> {
+  const candidates = await services.prisma.clone.findMany({
+    where: { status: 'PROVISIONING', deletedAt: null, createdAt: { lt: new Date(Date.now() - olderThanMs) } },
+    select: { id: true, name: true },
+    orderBy: { createdAt: 'asc' },
+    take: 100,
+  });
+  const started: string[] = [];
+  for (const clone of candidates) {
+    try {
+      await services.temporal.workflow.getHandle(cloneWorkflowId(clone.id)).describe();
+      continue; // it has its workflow
+    } catch (error) {
+      if (!(error instanceof WorkflowNotFoundError)) throw error;
+    }
+    await startCloneWorkflow(services, clone.id, clone.name);
+    await recordEvent(services.prisma, {
+      actor: { kind: 'SYSTEM' },
+      subjectType: 'Clone',
+      subjectId: clone.id,
+      cloneId: clone.id,
+      type: 'clone.workflow_reconciled',
+      data: { reason: 'the clone was PROVISIONING without a workflow; its workflow was started' },
+    });
+    started.push(clone.id);
+  }
+  return started;
 }
 
 /**

@@ -31,20 +31,26 @@ export async function login(
   address: string | null,
 ): Promise<{ token: string; user: { id: string }; expiresAt: Date }> {
   const since = new Date(Date.now() - LOGIN_LIMITS.windowMs);
-  // Every attempt is written (committed) as a failure first, then the attempts are counted: the
-  // n-th attempt to commit sees at least n rows, so however many run in parallel, at most the
-  // limit get past the count to the password check. The row goes when the attempt is refused
-  // here (it was not a guess) or succeeds (the owner got in).
-  const attempt = await prisma.loginAttempt.create({ data: { username, address }, select: { id: true } });
-  const [byUsername, byAddress] = await Promise.all([
-    prisma.loginAttempt.count({ where: { username, createdAt: { gte: since } } }),
-    address ? prisma.loginAttempt.count({ where: { address, createdAt: { gte: since } } }) : 0,
-  ]);
-  // Checked before the password, so a locked-out caller learns nothing about it.
-  if (byUsername > LOGIN_LIMITS.perUsername || byAddress > LOGIN_LIMITS.perAddress) {
-    await prisma.loginAttempt.deleteMany({ where: { id: attempt.id } });
-    throw new AppError('RATE_LIMITED', `too many failed logins; try again within ${LOGIN_LIMITS.windowMs / 60_000} minutes`);
-  }
+  // Counting and recording an attempt is one step per username and per address (advisory locks,
+  // taken in that order, held until commit), so parallel attempts are counted one after the
+  // other: exactly the limit get past the count to the password check, whatever the concurrency.
+  // The attempt is recorded as a failure before the password is checked; a success removes it.
+  await prisma.$transaction(
+    async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`login:username:${username}`}))`;
+      if (address) await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`login:address:${address}`}))`;
+      const [byUsername, byAddress] = await Promise.all([
+        tx.loginAttempt.count({ where: { username, createdAt: { gte: since } } }),
+        address ? tx.loginAttempt.count({ where: { address, createdAt: { gte: since } } }) : 0,
+      ]);
+      // Checked before the password, so a locked-out caller learns nothing about it.
+      if (byUsername >= LOGIN_LIMITS.perUsername || byAddress >= LOGIN_LIMITS.perAddress) {
+        throw new AppError('RATE_LIMITED', `too many failed logins; try again within ${LOGIN_LIMITS.windowMs / 60_000} minutes`);
+      }
+      await tx.loginAttempt.create({ data: { username, address } });
+    },
+    { maxWait: 30_000, timeout: 30_000 },
+  );
   const user = await prisma.user.findUnique({ where: { username } });
   const valid = await verifyPassword(password, user?.passwordHash ?? DECOY_HASH);
   if (!user || !valid || user.disabledAt) {
