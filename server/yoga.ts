@@ -15,6 +15,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { loadApiExposure, type ApiExposure } from '../infra/config.js';
 import { bearerToken, buildContext, type AppServices, type GraphQLContext } from './context.js';
 import { maskError } from './errors.js';
+import { useConnectionCostLimit } from './queryCost.js';
 import { schema } from './schema/index.js';
 import { SUBSCRIPTIONS_PER_CONNECTION } from './subscriptions.js';
 
@@ -28,11 +29,20 @@ export const CSRF_HEADER = 'x-graphql-yoga-csrf';
  * unbounded work. Depth 10 fits the deepest real query (a connection of clones down to the
  * primary machine is 6 levels); cost counts 1 per scalar and 2 per object, growing with depth.
  */
-export const QUERY_LIMITS = { depth: 10, cost: 5000, aliases: 30, tokens: 5000 };
+export const QUERY_LIMITS = { depth: 10, cost: 5000, aliases: 30, tokens: 5000, pagedCost: 50_000 };
+
+/**
+ * The largest request body read (HTTP: Yoga answers 413 before or while reading it; graphql-ws:
+ * a larger message closes the socket with 1009). The token limit caps a query near 50 KB, so
+ * this leaves room for variables while keeping a hostile body from being buffered.
+ */
+export const MAX_REQUEST_BODY_BYTES = 256 * 1024;
 
 const limitPlugins = () => [
   maxDepthPlugin({ n: QUERY_LIMITS.depth, flattenFragments: true }),
   costLimitPlugin({ maxCost: QUERY_LIMITS.cost }),
+  // armor's cost ignores page sizes: this one multiplies a connection's selection by first/last.
+  useConnectionCostLimit({ maxCost: QUERY_LIMITS.pagedCost }),
   maxAliasesPlugin({ n: QUERY_LIMITS.aliases }),
   maxTokensPlugin({ n: QUERY_LIMITS.tokens }),
 ];
@@ -48,6 +58,7 @@ export function createGraphQLHandler(services: AppServices, exposure: ApiExposur
   return createYoga<ServerContext, GraphQLContext>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
+    maxRequestBodySize: MAX_REQUEST_BODY_BYTES,
     maskedErrors: { maskError: (error, message) => maskError(error, message) },
     // GraphiQL's page with its scripts and styles bundled (no CDN): it works without internet.
     graphiql: exposure.graphiql ? { subscriptionsProtocol: 'WS', title: 'Enclave GraphQL' } : false,
@@ -79,7 +90,7 @@ interface EnvelopedRoot {
 
 /** Serves graphql-ws on the HTTP server's GraphQL path; returns a function that closes it. */
 export function attachWebSocketServer(httpServer: Server, yoga: GraphQLHandler): () => Promise<void> {
-  const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH });
+  const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH, maxPayload: MAX_REQUEST_BODY_BYTES });
   const disposable = useServer(
     {
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args) as never,
