@@ -43,8 +43,18 @@ export function sessionFeed<T extends BusMessage>(
     ...(ctx.closeConnection ? { onOverflow: (error) => ctx.closeConnection!(SLOW_CONSUMER_CLOSE_CODE, error.message) } : {}),
   });
   let finished = false;
+  // The session's expiry ends the feed even when no event comes to be checked.
+  let expiryTimer: NodeJS.Timeout | undefined;
+  const expired = new Promise<'expired'>((resolve) => {
+    if (!user.sessionExpiresAt) return;
+    const delay = Math.max(0, user.sessionExpiresAt.getTime() - Date.now());
+    // setTimeout takes at most ~24.8 days; sessions are far shorter.
+    expiryTimer = setTimeout(() => resolve('expired'), Math.min(delay, 2 ** 31 - 1));
+    expiryTimer.unref();
+  });
   const finish = async (): Promise<IteratorResult<T | SessionEnded>> => {
     finished = true;
+    clearTimeout(expiryTimer);
     await messages.return?.();
     return { value: undefined, done: true };
   };
@@ -52,7 +62,11 @@ export function sessionFeed<T extends BusMessage>(
     next: async () => {
       for (;;) {
         if (finished) return { value: undefined, done: true };
-        const result = await messages.next();
+        const result = await Promise.race([messages.next(), expired]);
+        if (result === 'expired') {
+          await finish();
+          return { value: ended, done: false };
+        }
         if (result.done) return { value: undefined, done: true };
         const message = result.value;
         const stands = message.topic !== 'session.ended' && (await sessionStillValid(ctx.prisma, user));

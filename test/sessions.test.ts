@@ -68,6 +68,23 @@ const endings: Array<[string, (token: string, userId: string) => Promise<void>]>
 ];
 
 describe('a graphql-ws subscription whose session', () => {
+  it('ends when its session expires even when no event follows', async () => {
+    const { token } = await newOperator();
+    await harness.prisma.session.update({ where: sessionOf(token), data: { expiresAt: new Date(Date.now() + 3000) } });
+    const client = wsClient(harness.api.wsUrl, token);
+    try {
+      const opened = harness.subscriptionsOpened();
+      const feed = collect<any>(client, PASSWORDS, {}, () => false, 30_000);
+      const refused = expect(feed.done).rejects.toThrow(/UNAUTHENTICATED/);
+      await feed.ready;
+      await harness.subscribed(opened + 1);
+      await refused;
+      expect(feed.items).toEqual([]);
+    } finally {
+      await client.dispose();
+    }
+  });
+
   it.each(endings)('%s stops delivering RDP passwords', async (_how, end) => {
     const { userId, token } = await newOperator();
     const cloneId = fixture.cloneIds[3]!;

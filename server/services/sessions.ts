@@ -84,7 +84,7 @@ export async function userForToken(prisma: PrismaClient, token: string): Promise
   });
   if (!session || session.expiresAt < new Date() || session.user.disabledAt) return null;
   const { user } = session;
-  return { id: user.id, username: user.username, name: user.name, role: user.role, sessionId: session.id };
+  return { id: user.id, username: user.username, name: user.name, role: user.role, sessionId: session.id, sessionExpiresAt: session.expiresAt };
 }
 
 /**

@@ -12,6 +12,8 @@ export interface AuthUser {
   name: string;
   role: Role;
   sessionId: string;
+  /** When the session expires (open subscriptions end then, even without events). */
+  sessionExpiresAt?: Date;
 }
 
 /** The user an operation is done by: written to the audit trail and the rows it creates. */
