@@ -2,7 +2,7 @@
 // session stands (not logged out or expired, the user not disabled, the role unchanged), and a
 // logout or user change announced on the event bus ends the feed at once, on every API replica.
 import { AppError } from '../domain/errors.js';
-import type { BusMessage } from '../infra/eventBus.js';
+import { SlowConsumerError, type BusMessage } from '../infra/eventBus.js';
 import type { GraphQLContext } from './context.js';
 import { sessionStillValid } from './services/sessions.js';
 
@@ -62,7 +62,11 @@ export function sessionFeed<T extends BusMessage>(
     next: async () => {
       for (;;) {
         if (finished) return { value: undefined, done: true };
-        const result = await Promise.race([messages.next(), expired]);
+        const result = await Promise.race([messages.next(), expired]).catch((error: unknown) => {
+          // SSE has no close code: the stream ends with this error (graphql-ws closed with 4413 already).
+          if (error instanceof SlowConsumerError) throw new AppError('UNAVAILABLE', error.message);
+          throw error;
+        });
         if (result === 'expired') {
           await finish();
           return { value: ended, done: false };
