@@ -1,0 +1,133 @@
+// The input layer: a Pothos plugin that checks every argument of every field (queries, mutations,
+// subscriptions, nested connections) before its resolver runs, by the argument's GraphQL type.
+// Strings: domain/input.ts's text rule; IDs: a global ID of one of the schema's node types;
+// connections: page sizes, direction and cursors. A refusal is VALIDATION naming the argument
+// path (`input.name`, `ids.1`, `first`) and happens before anything is read or written.
+// Field-specific rules (lengths, patterns, ranges) stay with the services (domain/validation.ts).
+import SchemaBuilder, { BasePlugin, type PothosOutputFieldConfig, type SchemaTypes } from '@pothos/core';
+import { decodeGlobalID } from '@pothos/plugin-relay';
+import {
+  getNamedType,
+  isInputObjectType,
+  isInterfaceType,
+  isListType,
+  isNonNullType,
+  type GraphQLFieldResolver,
+  type GraphQLInputType,
+  type GraphQLResolveInfo,
+  type GraphQLSchema,
+} from 'graphql';
+import { pageProblems, textProblem, type PageArguments } from '../../domain/input.js';
+import { validationError, type FieldProblem } from '../../domain/errors.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A cursor of a Prisma connection on `id`: base64 of `GPC:S:<uuid>`, in its canonical spelling. */
+export function isConnectionCursor(cursor: string): boolean {
+  if (cursor.length > 200) return false;
+  const decoded = Buffer.from(cursor, 'base64').toString('utf8');
+  if (Buffer.from(decoded, 'utf8').toString('base64') !== cursor) return false;
+  return decoded.startsWith('GPC:S:') && UUID.test(decoded.slice(6));
+}
+
+const nodeTypenames = new WeakMap<GraphQLSchema, Set<string>>();
+
+function nodeTypes(schema: GraphQLSchema): Set<string> {
+  let names = nodeTypenames.get(schema);
+  if (!names) {
+    const node = schema.getType('Node');
+    names = new Set(node && isInterfaceType(node) ? schema.getPossibleTypes(node).map((t) => t.name) : []);
+    nodeTypenames.set(schema, names);
+  }
+  return names;
+}
+
+function idProblem(value: string, schema: GraphQLSchema): string | null {
+  if (value.trim() === '') return 'must not be empty';
+  if (value.length > 200) return 'is not an ID';
+  try {
+    const { typename, id } = decodeGlobalID(value);
+    if (nodeTypes(schema).has(typename) && UUID.test(id)) return null;
+  } catch {
+    // falls through
+  }
+  return 'is not an ID';
+}
+
+function checkValue(type: GraphQLInputType, value: unknown, path: string, schema: GraphQLSchema, problems: FieldProblem[]): void {
+  if (value === null || value === undefined) return;
+  if (isNonNullType(type)) return checkValue(type.ofType, value, path, schema, problems);
+  if (isListType(type)) {
+    if (Array.isArray(value)) value.forEach((item, index) => checkValue(type.ofType, item, `${path}.${index}`, schema, problems));
+    else checkValue(type.ofType, value, path, schema, problems);
+    return;
+  }
+  if (isInputObjectType(type)) {
+    const fields = type.getFields();
+    for (const [name, field] of Object.entries(fields)) {
+      checkValue(field.type, (value as Record<string, unknown>)[name], `${path}.${name}`, schema, problems);
+    }
+    return;
+  }
+  const named = getNamedType(type);
+  if (named.name === 'ID') {
+    const problem = idProblem(String(value), schema);
+    if (problem) problems.push({ field: path, message: problem });
+  } else if (typeof value === 'string') {
+    const problem = textProblem(value);
+    if (problem) problems.push({ field: path, message: problem });
+  }
+}
+
+const PAGE_ARGUMENTS = ['first', 'last', 'before', 'after'] as const;
+
+/** Every problem of the arguments of the field `info` resolves. */
+export function argumentProblems(args: Record<string, unknown>, info: GraphQLResolveInfo): FieldProblem[] {
+  const field = info.parentType.getFields()[info.fieldName];
+  if (!field || field.args.length === 0) return [];
+  const problems: FieldProblem[] = [];
+  for (const arg of field.args) checkValue(arg.type, args[arg.name], arg.name, info.schema, problems);
+  const names = new Set(field.args.map((a) => a.name));
+  if (PAGE_ARGUMENTS.every((name) => names.has(name))) {
+    const failed = new Set(problems.map((p) => p.field));
+    const paging = pageProblems(args as PageArguments, isConnectionCursor).filter((p) => !failed.has(p.field));
+    problems.push(...paging);
+  }
+  return problems;
+}
+
+type Resolver<Types extends SchemaTypes> = GraphQLFieldResolver<unknown, Types['Context'], object>;
+
+export class InputLayerPlugin<Types extends SchemaTypes> extends BasePlugin<Types> {
+  override wrapResolve(resolver: Resolver<Types>, fieldConfig: PothosOutputFieldConfig<Types>): Resolver<Types> {
+    if (Object.keys(fieldConfig.args).length === 0) return resolver;
+    return (parent, args, context, info) => {
+      const problems = argumentProblems(args as Record<string, unknown>, info);
+      if (problems.length > 0) throw validationError(problems);
+      return resolver(parent, args, context, info);
+    };
+  }
+
+  override wrapSubscribe(
+    subscribe: Resolver<Types> | undefined,
+    fieldConfig: PothosOutputFieldConfig<Types>,
+  ): Resolver<Types> | undefined {
+    if (!subscribe || Object.keys(fieldConfig.args).length === 0) return subscribe;
+    return (parent, args, context, info) => {
+      const problems = argumentProblems(args as Record<string, unknown>, info);
+      if (problems.length > 0) throw validationError(problems);
+      return subscribe(parent, args, context, info);
+    };
+  }
+}
+
+declare global {
+  export namespace PothosSchemaTypes {
+    export interface Plugins<Types extends SchemaTypes> {
+      inputLayer: InputLayerPlugin<Types>;
+    }
+  }
+}
+
+export const INPUT_LAYER = 'inputLayer' as const;
+SchemaBuilder.registerPlugin(INPUT_LAYER, InputLayerPlugin);
