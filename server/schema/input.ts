@@ -6,19 +6,25 @@
 // Field-specific rules (lengths, patterns, ranges) stay with the services (domain/validation.ts).
 import SchemaBuilder, { BasePlugin, type PothosOutputFieldConfig, type SchemaTypes } from '@pothos/core';
 import { decodeGlobalID } from '@pothos/plugin-relay';
-import {
-  getNamedType,
-  isInputObjectType,
-  isInterfaceType,
-  isListType,
-  isNonNullType,
-  type GraphQLFieldResolver,
-  type GraphQLInputType,
-  type GraphQLResolveInfo,
-  type GraphQLSchema,
+import type {
+  GraphQLFieldResolver,
+  GraphQLInputObjectType,
+  GraphQLInputType,
+  GraphQLInterfaceType,
+  GraphQLList,
+  GraphQLNonNull,
+  GraphQLResolveInfo,
+  GraphQLSchema,
 } from 'graphql';
 import { pageProblems, textProblem, type PageArguments } from '../../domain/input.js';
 import { validationError, type FieldProblem } from '../../domain/errors.js';
+
+// Types are told apart by their class name rather than graphql's `isXType`: graphql ships a
+// CommonJS and an ESM build, and a runner that loads both (vitest) would make those checks throw.
+const kind = (type: unknown) => (type as object).constructor.name;
+const isNonNullType = (type: GraphQLInputType): type is GraphQLNonNull<GraphQLInputType> => kind(type) === 'GraphQLNonNull';
+const isListType = (type: GraphQLInputType): type is GraphQLList<GraphQLInputType> => kind(type) === 'GraphQLList';
+const isInputObjectType = (type: GraphQLInputType): type is GraphQLInputObjectType => kind(type) === 'GraphQLInputObjectType';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -36,7 +42,7 @@ function nodeTypes(schema: GraphQLSchema): Set<string> {
   let names = nodeTypenames.get(schema);
   if (!names) {
     const node = schema.getType('Node');
-    names = new Set(node && isInterfaceType(node) ? schema.getPossibleTypes(node).map((t) => t.name) : []);
+    names = new Set(node && kind(node) === 'GraphQLInterfaceType' ? schema.getPossibleTypes(node as GraphQLInterfaceType).map((t) => t.name) : []);
     nodeTypenames.set(schema, names);
   }
   return names;
@@ -69,8 +75,7 @@ function checkValue(type: GraphQLInputType, value: unknown, path: string, schema
     }
     return;
   }
-  const named = getNamedType(type);
-  if (named.name === 'ID') {
+  if ((type as { name?: string }).name === 'ID') {
     const problem = idProblem(String(value), schema);
     if (problem) problems.push({ field: path, message: problem });
   } else if (typeof value === 'string') {
@@ -98,26 +103,39 @@ export function argumentProblems(args: Record<string, unknown>, info: GraphQLRes
 
 type Resolver<Types extends SchemaTypes> = GraphQLFieldResolver<unknown, Types['Context'], object>;
 
+const guarded =
+  <Types extends SchemaTypes>(next: Resolver<Types>): Resolver<Types> =>
+  (parent, args, context, info) => {
+    const problems = argumentProblems(args as Record<string, unknown>, info);
+    if (problems.length > 0) throw validationError(problems);
+    return next(parent, args, context, info);
+  };
+
+/**
+ * Checks the arguments inside scope-auth (so a caller without the role learns nothing about the
+ * rules), except on fields with argument mappers (the relay plugin's global-ID arguments of
+ * `node`/`nodes`): those decode before any resolver wrapper runs, so the check goes before them.
+ */
 export class InputLayerPlugin<Types extends SchemaTypes> extends BasePlugin<Types> {
   override wrapResolve(resolver: Resolver<Types>, fieldConfig: PothosOutputFieldConfig<Types>): Resolver<Types> {
-    if (Object.keys(fieldConfig.args).length === 0) return resolver;
-    return (parent, args, context, info) => {
-      const problems = argumentProblems(args as Record<string, unknown>, info);
-      if (problems.length > 0) throw validationError(problems);
-      return resolver(parent, args, context, info);
-    };
+    if (Object.keys(fieldConfig.args).length === 0 || fieldConfig.argMappers.length > 0) return resolver;
+    return guarded(resolver);
   }
 
   override wrapSubscribe(
     subscribe: Resolver<Types> | undefined,
     fieldConfig: PothosOutputFieldConfig<Types>,
   ): Resolver<Types> | undefined {
-    if (!subscribe || Object.keys(fieldConfig.args).length === 0) return subscribe;
-    return (parent, args, context, info) => {
-      const problems = argumentProblems(args as Record<string, unknown>, info);
-      if (problems.length > 0) throw validationError(problems);
-      return subscribe(parent, args, context, info);
-    };
+    if (!subscribe || Object.keys(fieldConfig.args).length === 0 || fieldConfig.argMappers.length > 0) return subscribe;
+    return guarded(subscribe);
+  }
+
+  override wrapArgMappers(
+    resolver: Resolver<Types> | undefined,
+    fieldConfig: PothosOutputFieldConfig<Types>,
+  ): Resolver<Types> | undefined {
+    if (!resolver || fieldConfig.argMappers.length === 0) return resolver;
+    return guarded(resolver);
   }
 }
 
