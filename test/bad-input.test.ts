@@ -349,6 +349,10 @@ function buildCases(): Case[] {
   for (const name of Object.keys(CONNECTIONS) as (keyof typeof CONNECTIONS)[]) {
     for (const [label, variables, field] of paging) add(name, label, connection(name), variables, 'VALIDATION', field);
   }
+  // A connection inside a node: its arguments shape the parent's SQL query, so they must be checked first.
+  const nested = `query($first: Int, $last: Int, $after: String, $before: String) {
+    configurations(first: 5) { edges { node { snapshots(first: $first, last: $last, after: $after, before: $before) { totalCount } } } } }`;
+  for (const [label, variables, field] of paging) add('Configuration.snapshots', label, nested, variables, 'VALIDATION', field);
   for (const name of ['clones', 'configurations', 'machines'] as const) {
     for (const [label, value] of BAD_TEXT) add(name, `filter.name with ${label}`, connection(name), { first: 5, filter: { name: value } }, 'VALIDATION', 'filter.name');
   }

@@ -7,7 +7,13 @@
 import SchemaBuilder, { BasePlugin, type PothosOutputFieldConfig, type SchemaTypes } from '@pothos/core';
 import { decodeGlobalID } from '@pothos/plugin-relay';
 import type {
+  GraphQLField,
   GraphQLFieldResolver,
+  GraphQLNamedType,
+  GraphQLObjectType,
+  GraphQLOutputType,
+  SelectionSetNode,
+  ValueNode,
   GraphQLInputObjectType,
   GraphQLInputType,
   GraphQLInterfaceType,
@@ -84,20 +90,87 @@ function checkValue(type: GraphQLInputType, value: unknown, path: string, schema
   }
 }
 
+const ROOT_TYPES = new Set(['Query', 'Mutation', 'Subscription']);
+
 const PAGE_ARGUMENTS = ['first', 'last', 'before', 'after'] as const;
 
-/** Every problem of the arguments of the field `info` resolves. */
-export function argumentProblems(args: Record<string, unknown>, info: GraphQLResolveInfo): FieldProblem[] {
-  const field = info.parentType.getFields()[info.fieldName];
-  if (!field || field.args.length === 0) return [];
+function fieldArgumentProblems(field: GraphQLField<unknown, unknown>, args: Record<string, unknown>, schema: GraphQLSchema): FieldProblem[] {
   const problems: FieldProblem[] = [];
-  for (const arg of field.args) checkValue(arg.type, args[arg.name], arg.name, info.schema, problems);
+  for (const arg of field.args) checkValue(arg.type, args[arg.name], arg.name, schema, problems);
   const names = new Set(field.args.map((a) => a.name));
   if (PAGE_ARGUMENTS.every((name) => names.has(name))) {
     const failed = new Set(problems.map((p) => p.field));
     const paging = pageProblems(args as PageArguments, isConnectionCursor).filter((p) => !failed.has(p.field));
     problems.push(...paging);
   }
+  return problems;
+}
+
+/** The value of an argument as written in the document, with the operation's variables in place. */
+function valueOf(node: ValueNode, variables: Record<string, unknown>): unknown {
+  switch (node.kind) {
+    case 'Variable':
+      return variables[node.name.value];
+    case 'IntValue':
+    case 'FloatValue':
+      return Number(node.value);
+    case 'StringValue':
+    case 'EnumValue':
+      return node.value;
+    case 'BooleanValue':
+      return node.value;
+    case 'NullValue':
+      return null;
+    case 'ListValue':
+      return node.values.map((item) => valueOf(item, variables));
+    case 'ObjectValue':
+      return Object.fromEntries(node.fields.map((f) => [f.name.value, valueOf(f.value, variables)]));
+  }
+}
+
+const namedTypeOf = (type: GraphQLOutputType): GraphQLNamedType => {
+  let current: unknown = type;
+  while ((current as { ofType?: unknown }).ofType) current = (current as { ofType: unknown }).ofType;
+  return current as GraphQLNamedType;
+};
+
+/**
+ * Problems of the arguments of the fields selected below the root field `info` resolves. Nested
+ * connections' arguments shape the root resolver's single SQL query (the prisma plugin reads them
+ * while building it), so they are checked here, before it is built, not when their field resolves.
+ */
+function selectionProblems(info: GraphQLResolveInfo): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const variables = info.variableValues as Record<string, unknown>;
+  const visit = (type: GraphQLNamedType | undefined | null, selectionSet: SelectionSetNode | undefined): void => {
+    if (!type || !selectionSet) return;
+    for (const selection of selectionSet.selections) {
+      if (selection.kind === 'Field') {
+        const fields = 'getFields' in type ? (type as GraphQLObjectType).getFields() : {};
+        const field = fields[selection.name.value];
+        if (!field) continue;
+        if (field.args.length > 0) {
+          const args = Object.fromEntries((selection.arguments ?? []).map((a) => [a.name.value, valueOf(a.value, variables)]));
+          problems.push(...fieldArgumentProblems(field, args, info.schema));
+        }
+        visit(namedTypeOf(field.type), selection.selectionSet);
+      } else if (selection.kind === 'InlineFragment') {
+        visit(selection.typeCondition ? info.schema.getType(selection.typeCondition.name.value) : type, selection.selectionSet);
+      } else {
+        const fragment = info.fragments[selection.name.value];
+        if (fragment) visit(info.schema.getType(fragment.typeCondition.name.value), fragment.selectionSet);
+      }
+    }
+  };
+  for (const node of info.fieldNodes) visit(namedTypeOf(info.returnType), node.selectionSet);
+  return problems;
+}
+
+/** Every problem of the arguments of the field `info` resolves, and at the root of those below it. */
+export function argumentProblems(args: Record<string, unknown>, info: GraphQLResolveInfo): FieldProblem[] {
+  const field = info.parentType.getFields()[info.fieldName];
+  const problems = field && field.args.length > 0 ? fieldArgumentProblems(field, args, info.schema) : [];
+  if (info.path.prev === undefined) problems.push(...selectionProblems(info));
   return problems;
 }
 
@@ -118,7 +191,9 @@ const guarded =
  */
 export class InputLayerPlugin<Types extends SchemaTypes> extends BasePlugin<Types> {
   override wrapResolve(resolver: Resolver<Types>, fieldConfig: PothosOutputFieldConfig<Types>): Resolver<Types> {
-    if (Object.keys(fieldConfig.args).length === 0 || fieldConfig.argMappers.length > 0) return resolver;
+    if (fieldConfig.argMappers.length > 0) return resolver;
+    // Root fields always: their selections' arguments are checked with them.
+    if (Object.keys(fieldConfig.args).length === 0 && !ROOT_TYPES.has(fieldConfig.parentType)) return resolver;
     return guarded(resolver);
   }
 
@@ -126,7 +201,7 @@ export class InputLayerPlugin<Types extends SchemaTypes> extends BasePlugin<Type
     subscribe: Resolver<Types> | undefined,
     fieldConfig: PothosOutputFieldConfig<Types>,
   ): Resolver<Types> | undefined {
-    if (!subscribe || Object.keys(fieldConfig.args).length === 0 || fieldConfig.argMappers.length > 0) return subscribe;
+    if (!subscribe || fieldConfig.argMappers.length > 0) return subscribe;
     return guarded(subscribe);
   }
 
