@@ -9,6 +9,9 @@ export const MAX_STRING_LENGTH = 1000;
 /** The largest page a connection returns; a larger `first`/`last` is refused, not cut short. */
 export const MAX_PAGE_SIZE = 100;
 
+/** The longest list any argument takes (e.g. `nodes(ids:)`). */
+export const MAX_LIST_LENGTH = 100;
+
 /**
  * Characters no argument may contain: C0 controls (NUL, tab, newline …), DEL and C1 controls;
  * the bidi embeddings/overrides U+202A–U+202E and isolates U+2066–U+2069, and the marks

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_PAGE_SIZE, MAX_STRING_LENGTH } from '../domain/input.js';
+import { MAX_LIST_LENGTH, MAX_PAGE_SIZE, MAX_STRING_LENGTH } from '../domain/input.js';
 import { gql, loginAs } from './support/graphql.js';
 import { startTestStack, type TestStack } from './support/stack.js';
 
@@ -329,6 +329,8 @@ function buildCases(): Case[] {
   }
   add('node', 'id missing', OPS.node, {}, 'VALIDATION', 'id');
   add('nodes', 'ids null', OPS.nodes, { ids: null }, 'VALIDATION', 'ids');
+  add('nodes', 'more ids than a page', OPS.nodes, { ids: Array.from({ length: MAX_LIST_LENGTH + 1 }, () => ids.Machine) }, 'VALIDATION', 'ids');
+  add('clones', 'more statuses than a list takes', connection('clones'), { first: 5, filter: { status: Array.from({ length: MAX_LIST_LENGTH + 1 }, () => 'RUNNING') } }, 'VALIDATION', 'filter.status');
 
   // Connections: paging and filters.
   const validCursor = Buffer.from(`GPC:S:${randomUUID()}`).toString('base64');
@@ -404,6 +406,10 @@ describe('name filters match literally', () => {
     expect(all.length).toBeGreaterThan(0);
     expect(await names('%')).toEqual(all.filter((n) => n.includes('%')));
     expect(await names('_')).toEqual(all.filter((n) => n.includes('_')));
+    // vcsim's VMs are DC0_H0_VM0 …: as a wildcard `_` would match the digit after "VM".
+    expect(all.some((n) => n.includes('VM0'))).toBe(true);
+    expect(await names('VM_')).toEqual([]);
+    expect(await names('_VM')).toEqual(all.filter((n) => n.includes('_VM')));
     expect(await names('\\')).toEqual(all.filter((n) => n.includes('\\')));
     const configs = await gql(stack.api.url, `{ configurations(first: 10, filter: { name: "%" }) { totalCount } }`, {}, token);
     expect(configs.data.configurations.totalCount).toBe(0);

@@ -22,7 +22,7 @@ import type {
   GraphQLResolveInfo,
   GraphQLSchema,
 } from 'graphql';
-import { pageProblems, textProblem, type PageArguments } from '../../domain/input.js';
+import { MAX_LIST_LENGTH, pageProblems, textProblem, type PageArguments } from '../../domain/input.js';
 import { validationError, type FieldProblem } from '../../domain/errors.js';
 
 // Types are told apart by their class name rather than graphql's `isXType`: graphql ships a
@@ -70,7 +70,9 @@ function checkValue(type: GraphQLInputType, value: unknown, path: string, schema
   if (value === null || value === undefined) return;
   if (isNonNullType(type)) return checkValue(type.ofType, value, path, schema, problems);
   if (isListType(type)) {
-    if (Array.isArray(value)) value.forEach((item, index) => checkValue(type.ofType, item, `${path}.${index}`, schema, problems));
+    if (Array.isArray(value) && value.length > MAX_LIST_LENGTH) {
+      problems.push({ field: path, message: `must have at most ${MAX_LIST_LENGTH} items` });
+    } else if (Array.isArray(value)) value.forEach((item, index) => checkValue(type.ofType, item, `${path}.${index}`, schema, problems));
     else checkValue(type.ofType, value, path, schema, problems);
     return;
   }
