@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_LIST_LENGTH, MAX_PAGE_SIZE, MAX_STRING_LENGTH } from '../domain/input.js';
-import { gql, loginAs } from './support/graphql.js';
+import { gql, loginAs, wsClient } from './support/graphql.js';
 import { startTestStack, type TestStack } from './support/stack.js';
 
 interface Case {
@@ -413,5 +413,39 @@ describe('name filters match literally', () => {
     expect(await names('\\')).toEqual(all.filter((n) => n.includes('\\')));
     const configs = await gql(stack.api.url, `{ configurations(first: 10, filter: { name: "%" }) { totalCount } }`, {}, token);
     expect(configs.data.configurations.totalCount).toBe(0);
+  });
+});
+
+describe('subscriptions check their arguments too', () => {
+  /** The first thing the server answers to a subscription: its errors, whichever way they come. */
+  async function firstErrors(query: string, variables: Record<string, unknown>) {
+    const client = wsClient(stack.api.wsUrl, token);
+    try {
+      return await new Promise<{ extensions?: { code?: string; field?: string } }[]>((resolve, reject) => {
+        client.subscribe(
+          { query, variables: withRealIds(variables) as Record<string, unknown> },
+          {
+            next: (message) => (message.errors ? resolve(message.errors as never) : reject(new Error(JSON.stringify(message)))),
+            error: (error) => (Array.isArray(error) ? resolve(error) : reject(error)),
+            complete: () => reject(new Error('completed without an answer')),
+          },
+        );
+      });
+    } finally {
+      await client.dispose();
+    }
+  }
+
+  it.each([
+    ['cloneStatusChanged', 'subscription($cloneId: ID) { cloneStatusChanged(cloneId: $cloneId) { status } }', { cloneId: 'garbage' }, 'cloneId'],
+    ['cloneStatusChanged', 'subscription($cloneId: ID) { cloneStatusChanged(cloneId: $cloneId) { status } }', { cloneId: ids.Machine }, 'cloneId'],
+    ['cloneEvents', 'subscription($cloneId: ID!) { cloneEvents(cloneId: $cloneId) { type } }', { cloneId: `${missing('Clone')}\u0000` }, 'cloneId'],
+    ['snapshotStatusChanged', 'subscription($configurationId: ID) { snapshotStatusChanged(configurationId: $configurationId) { status } }', { configurationId: '' }, 'configurationId'],
+    ['snapshotStatusChanged', 'subscription($configurationId: ID) { snapshotStatusChanged(configurationId: $configurationId) { status } }', { configurationId: 42.5 }, 'configurationId'],
+  ])('%s refuses %j', async (_name, query, variables, field) => {
+    const rowsBefore = await rowCounts();
+    const errors = await firstErrors(query, variables);
+    expect(errors[0]?.extensions).toMatchObject({ code: 'VALIDATION', field });
+    expect(await rowCounts()).toEqual(rowsBefore);
   });
 });
