@@ -9,21 +9,22 @@ import { decodeGlobalID } from '@pothos/plugin-relay';
 import type {
   GraphQLField,
   GraphQLFieldResolver,
-  GraphQLNamedType,
-  GraphQLObjectType,
-  GraphQLOutputType,
-  SelectionSetNode,
-  ValueNode,
   GraphQLInputObjectType,
   GraphQLInputType,
   GraphQLInterfaceType,
   GraphQLList,
+  GraphQLNamedType,
   GraphQLNonNull,
+  GraphQLObjectType,
+  GraphQLOutputType,
   GraphQLResolveInfo,
   GraphQLSchema,
+  SelectionSetNode,
+  ValueNode,
 } from 'graphql';
-import { MAX_LIST_LENGTH, pageProblems, textProblem, type PageArguments } from '../../domain/input.js';
 import { validationError, type FieldProblem } from '../../domain/errors.js';
+import { MAX_LIST_LENGTH, pageProblems, textProblem, type PageArguments } from '../../domain/input.js';
+import { UUID } from '../ids.js';
 
 // Types are told apart by their class name rather than graphql's `isXType`: graphql ships a
 // CommonJS and an ESM build, and a runner that loads both (vitest) would make those checks throw.
@@ -31,8 +32,6 @@ const kind = (type: unknown) => (type as object).constructor.name;
 const isNonNullType = (type: GraphQLInputType): type is GraphQLNonNull<GraphQLInputType> => kind(type) === 'GraphQLNonNull';
 const isListType = (type: GraphQLInputType): type is GraphQLList<GraphQLInputType> => kind(type) === 'GraphQLList';
 const isInputObjectType = (type: GraphQLInputType): type is GraphQLInputObjectType => kind(type) === 'GraphQLInputObjectType';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A cursor of a Prisma connection on `id`: base64 of `GPC:S:<uuid>`, in its canonical spelling. */
 export function isConnectionCursor(cursor: string): boolean {
