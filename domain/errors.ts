@@ -6,7 +6,10 @@
  * ErrorCode enum is built from it, and the SDK's error type is generated from the schema.
  */
 export const ERROR_CODES = {
-  VALIDATION: 'An input is malformed or out of range; `field` (and `problems`) name the inputs at fault.',
+  VALIDATION:
+    'An input is malformed or out of range; `field` (and `problems`) name the inputs at fault. No string argument ' +
+    'may hold control characters (NUL, newline, tab …), bidi controls (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, ' +
+    'U+061C) or more than 1000 characters; IDs must be IDs this API issued; pages and list arguments hold at most 100 items.',
   NOT_FOUND: 'An object the operation refers to does not exist.',
   FORBIDDEN: "The caller's role does not allow the operation.",
   UNAUTHENTICATED: 'No valid session: log in and send `Authorization: Bearer <token>`.',

@@ -1,6 +1,7 @@
 // Field rules of DESIGN.md §1, shared by the API (input checks) and the seed. Each check returns
 // problems rather than throwing, so a client learns about every bad field in one round trip.
 import type { FieldProblem } from './errors.js';
+import { cloneNameProblem } from './input.js';
 
 export const USERNAME_PATTERN = /^[a-z][a-z0-9_]{2,29}$/;
 
@@ -33,11 +34,15 @@ export interface CloneInputFields {
   ramGb: number;
 }
 
-/** Shape rules of a clone; references and capacity are checked against the database. */
+/**
+ * Shape rules of a clone; references and capacity are checked against the database. Name and
+ * description are judged (and stored) trimmed: a description of spaces only is refused.
+ */
 export function checkCloneInput(input: CloneInputFields, prefix = 'input'): Problems {
   const problems = new Problems();
-  problems.length(`${prefix}.name`, input.name.trim(), 5, 64);
-  problems.length(`${prefix}.description`, input.description, 1, 128);
+  const nameProblem = cloneNameProblem(input.name.trim());
+  if (nameProblem) problems.add(`${prefix}.name`, nameProblem);
+  problems.length(`${prefix}.description`, input.description.trim(), 1, 128);
   problems.intAtLeast(`${prefix}.cpu`, input.cpu, 1);
   problems.intAtLeast(`${prefix}.ramGb`, input.ramGb, 1);
   return problems;
@@ -48,14 +53,15 @@ export function checkUserInput(input: { username: string; name: string }, prefix
   if (!USERNAME_PATTERN.test(input.username)) {
     problems.add(`${prefix}.username`, '3–30 lowercase letters, digits or underscores, starting with a letter');
   }
-  problems.length(`${prefix}.name`, input.name, 5, 100);
+  problems.length(`${prefix}.name`, input.name.trim(), 5, 100);
   return problems;
 }
 
 export function checkApplicationInput(input: { name: string; description: string }, prefix = 'input'): Problems {
   const problems = new Problems();
   problems.length(`${prefix}.name`, input.name.trim(), 5, 100);
-  problems.length(`${prefix}.description`, input.description, 0, 1000);
+  // Optional: a description of spaces only is stored as the empty one.
+  problems.length(`${prefix}.description`, input.description.trim(), 0, 1000);
   return problems;
 }
 

@@ -10,6 +10,7 @@ import type PrismaTypes from '../prisma/generated/pothos-types.js';
 import { getDatamodel } from '../prisma/generated/pothos-types.js';
 import type { GraphQLContext } from './context.js';
 import type { AuthUser } from './services/types.js';
+import { INPUT_LAYER } from './schema/input.js';
 
 export interface AuthScopes {
   /** Any logged-in user. */
@@ -33,7 +34,8 @@ export const builder = new SchemaBuilder<{
   Scalars: { DateTime: { Input: Date; Output: Date }; JSON: { Input: unknown; Output: unknown } };
   Connection: { totalCount: number | (() => number | Promise<number>) };
 }>({
-  plugins: [ScopeAuthPlugin, PrismaPlugin, RelayPlugin],
+  // The input layer after scope-auth: an unauthorized caller learns nothing about argument rules.
+  plugins: [ScopeAuthPlugin, INPUT_LAYER, PrismaPlugin, RelayPlugin],
   defaultFieldNullability: false,
   prisma: {
     // Each operation's context carries the client, so tests can run several stacks in one process.

@@ -17,11 +17,37 @@ function rootCause(error: unknown): unknown {
   return current;
 }
 
+/**
+ * The argument path of a variable GraphQL could not coerce (wrong type, missing, null, unknown
+ * field, an Int out of range), or null: these are refused before any resolver runs, by GraphQL
+ * itself, and reach the client as VALIDATION with the field like the input layer's refusals.
+ */
+export function coercionField(message: string): string | null {
+  const variable = /^Variable "\$(\w+)"/.exec(message);
+  if (!variable) return null;
+  const at = / at "([\w.\[\]]+)"/.exec(message);
+  const path = (at?.[1] ?? variable[1]!).replace(/\[(\d+)\]/g, '.$1');
+  const field = /Field "(\w+)" (?:of required type|is not defined)/.exec(message);
+  return field ? `${path}.${field[1]}` : path;
+}
+
+function asInputError(error: GraphQLError): GraphQLError | null {
+  const field = coercionField(error.message);
+  if (!field) return null;
+  return new GraphQLError(error.message, {
+    ...(error.nodes ? { nodes: error.nodes } : {}),
+    extensions: { ...error.extensions, code: 'VALIDATION', field },
+  });
+}
+
 // Yoga logs the original of every error this replaces, so expected errors are passed through
 // unchanged where possible (they are not worth a log line) and unexpected ones are logged there.
 export function maskError(error: unknown, message: string): Error {
-  const cause = rootCause(error);
   const located = isGraphQLError(error) ? error : undefined;
+  // Before the cause: its message lacks the variable path GraphQL puts in front of it.
+  const coercion = located && asInputError(located);
+  if (coercion) return coercion;
+  const cause = rootCause(error);
   if (cause instanceof AppError) {
     // Errors from resolvers already carry the AppError's extensions (GraphQL copies them).
     if (located?.extensions.code === cause.code) return located;

@@ -3,7 +3,8 @@
 import { decodeGlobalID } from '@pothos/plugin-relay';
 import { AppError } from '../domain/errors.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** The database IDs inside global IDs. */
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The database ID inside a global ID of `typename`; throws VALIDATION naming `field`. */
 export function decodeId(globalId: string, typename: string, field: string): string {

@@ -65,7 +65,7 @@ builder.queryFields((t) => ({
 const CreateApplicationInput = builder.inputType('CreateApplicationInput', {
   fields: (t) => ({
     name: t.string({ required: true, description: '5–100 characters, unique.' }),
-    description: t.string({ defaultValue: '', description: 'At most 1000 characters.' }),
+    description: t.string({ defaultValue: '', description: 'At most 1000 characters, stored trimmed: one of spaces only is stored empty.' }),
   }),
 });
 

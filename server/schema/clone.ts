@@ -3,6 +3,7 @@ import type { BusMessage } from '../../infra/eventBus.js';
 import { CloneStatus as PrismaCloneStatus, type Prisma } from '../../prisma/client.js';
 import { builder } from '../builder.js';
 import { notFound } from '../../domain/errors.js';
+import { CLONE_NAME_RULE, likeLiteral } from '../../domain/input.js';
 import { decodeId } from '../ids.js';
 import { liveEvent, sessionFeed } from '../subscriptions.js';
 import { createClone, createCloneSnapshot, deleteClone, requestCloneOperation } from '../services/clones.js';
@@ -70,7 +71,7 @@ export const CloneNode = builder.prismaNode('Clone', {
 
 const CloneFilter = builder.inputType('CloneFilter', {
   fields: (t) => ({
-    name: t.string({ description: 'Name contains this, case-insensitive.' }),
+    name: t.string({ description: 'Name contains this text, case-insensitive; `%` and `_` match only themselves.' }),
     primaryMachineId: t.id({ description: "The configuration's primary Machine." }),
     configurationId: t.id(),
     imageId: t.id(),
@@ -89,7 +90,7 @@ function cloneWhere(filter: typeof CloneFilter.$inferInput | null | undefined): 
   const primaryMachineId = optionalId(filter.primaryMachineId, 'Machine', 'filter.primaryMachineId');
   return {
     ...(filter.includeDeleted ? {} : { deletedAt: null }),
-    ...(filter.name ? { name: { contains: filter.name, mode: 'insensitive' as const } } : {}),
+    ...(filter.name ? { name: { contains: likeLiteral(filter.name), mode: 'insensitive' as const } } : {}),
     ...(primaryMachineId ? { configuration: { primaryMachineId } } : {}),
     configurationId: optionalId(filter.configurationId, 'Configuration', 'filter.configurationId'),
     imageId: optionalId(filter.imageId, 'VmImage', 'filter.imageId'),
@@ -180,8 +181,8 @@ const POWER_MUTATIONS = [
 
 const CreateCloneInput = builder.inputType('CreateCloneInput', {
   fields: (t) => ({
-    name: t.string({ required: true, description: '5–64 characters, unique.' }),
-    description: t.string({ required: true, description: '1–128 characters.' }),
+    name: t.string({ required: true, description: CLONE_NAME_RULE }),
+    description: t.string({ required: true, description: '1–128 characters after trimming; stored trimmed.' }),
     imageId: t.id({ required: true, description: 'A VmImage.' }),
     configurationId: t.id({ required: true, description: "A Configuration; its primary is the clone's primary." }),
     networkId: t.id({ required: true, description: 'A Network.' }),

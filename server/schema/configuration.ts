@@ -1,5 +1,6 @@
 // Configurations: what of a primary is snapshotted, how often, and how long it is kept.
 import type { Prisma } from '../../prisma/client.js';
+import { likeLiteral } from '../../domain/input.js';
 import { builder } from '../builder.js';
 import { decodeId } from '../ids.js';
 import { createConfiguration, updateConfiguration } from '../services/configurations.js';
@@ -30,7 +31,7 @@ builder.prismaNode('Configuration', {
 
 const ConfigurationFilter = builder.inputType('ConfigurationFilter', {
   fields: (t) => ({
-    name: t.string({ description: 'Name contains this, case-insensitive.' }),
+    name: t.string({ description: 'Name contains this text, case-insensitive; `%` and `_` match only themselves.' }),
     primaryMachineId: t.id(),
     applicationId: t.id(),
   }),
@@ -49,7 +50,7 @@ const ConfigurationOrder = builder.inputType('ConfigurationOrder', {
 
 function configurationWhere(filter: typeof ConfigurationFilter.$inferInput | null | undefined): Prisma.ConfigurationWhereInput {
   return {
-    ...(filter?.name ? { name: { contains: filter.name, mode: 'insensitive' as const } } : {}),
+    ...(filter?.name ? { name: { contains: likeLiteral(filter.name), mode: 'insensitive' as const } } : {}),
     primaryMachineId: optionalId(filter?.primaryMachineId, 'Machine', 'filter.primaryMachineId'),
     applicationId: optionalId(filter?.applicationId, 'Application', 'filter.applicationId'),
   };

@@ -1,5 +1,6 @@
 // Machines: primaries (P badge) and clone VMs (C badge), as known from vSphere.
 import { MachineKind as PrismaMachineKind, PowerState as PrismaPowerState, type Prisma } from '../../prisma/client.js';
+import { likeLiteral } from '../../domain/input.js';
 import { builder } from '../builder.js';
 import { direction, OrderDirection, type Direction } from './common.js';
 
@@ -31,7 +32,7 @@ export const MachineNode = builder.prismaNode('Machine', {
 
 const MachineFilter = builder.inputType('MachineFilter', {
   fields: (t) => ({
-    name: t.string({ description: 'Name contains this, case-insensitive.' }),
+    name: t.string({ description: 'Name contains this text, case-insensitive; `%` and `_` match only themselves.' }),
     kind: t.field({ type: MachineKind }),
     powerState: t.field({ type: [PowerState], description: 'Any of these power states.' }),
     online: t.boolean(),
@@ -42,7 +43,7 @@ const MachineFilter = builder.inputType('MachineFilter', {
 function machineWhere(filter: typeof MachineFilter.$inferInput | null | undefined): Prisma.MachineWhereInput {
   return {
     ...(filter?.includeRemoved ? {} : { removedAt: null }),
-    ...(filter?.name ? { name: { contains: filter.name, mode: 'insensitive' as const } } : {}),
+    ...(filter?.name ? { name: { contains: likeLiteral(filter.name), mode: 'insensitive' as const } } : {}),
     ...(filter?.kind ? { kind: filter.kind } : {}),
     ...(filter?.powerState?.length ? { powerState: { in: filter.powerState } } : {}),
     ...(typeof filter?.online === 'boolean' ? { online: filter.online } : {}),

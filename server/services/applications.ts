@@ -15,7 +15,7 @@ export async function createApplication(
   user: ActingUser,
   input: CreateApplicationInput,
 ): Promise<{ id: string }> {
-  const fields = { name: input.name.trim(), description: input.description ?? '' };
+  const fields = { name: input.name.trim(), description: input.description?.trim() ?? '' };
   const problems = checkApplicationInput(fields);
   if (!problems.empty) throw validationError(problems.list);
   const duplicate = () => conflict(`an application named "${fields.name}" already exists`, 'input.name');

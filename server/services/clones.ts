@@ -104,7 +104,7 @@ export async function createClone(
       const created = await tx.clone.create({
         data: {
           name,
-          description: input.description,
+          description: input.description.trim(),
           imageId: ids.imageId,
           configurationId: ids.configurationId,
           networkId: ids.networkId,

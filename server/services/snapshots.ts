@@ -46,7 +46,7 @@ export async function retrySnapshot(
     where: { id: snapshotId },
     include: { retries: { select: { status: true } } },
   });
-  if (!failed) throw notFound('snapshot');
+  if (!failed) throw notFound('snapshot', 'snapshotId');
   if (failed.status !== 'FAILED') {
     throw new SnapshotStateError('NOT_FAILED', `only a FAILED snapshot can be retried; this one is ${failed.status}`);
   }
@@ -105,7 +105,7 @@ export async function retrySnapshot(
  */
 export async function cancelSnapshot(client: Client, prisma: PrismaClient, snapshotId: string, requestedById?: string): Promise<void> {
   const snapshot = await prisma.snapshot.findUnique({ where: { id: snapshotId }, select: { status: true, workflowId: true, cloneId: true } });
-  if (!snapshot) throw notFound('snapshot');
+  if (!snapshot) throw notFound('snapshot', 'snapshotId');
   if (snapshot.status !== 'IN_PROGRESS') {
     throw new SnapshotStateError('NOT_IN_PROGRESS', `only an IN_PROGRESS snapshot can be cancelled; this one is ${snapshot.status}`);
   }

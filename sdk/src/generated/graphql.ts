@@ -22,7 +22,7 @@ export type CloneFilter = {
   imageId?: string | null | undefined;
   /** Also list DELETED clones (default false). */
   includeDeleted?: boolean | null | undefined;
-  /** Name contains this, case-insensitive. */
+  /** Name contains this text, case-insensitive; `%` and `_` match only themselves. */
   name?: string | null | undefined;
   networkId?: string | null | undefined;
   /** The configuration's primary Machine. */
@@ -63,7 +63,7 @@ export type CloneStatus =
 
 export type ConfigurationFilter = {
   applicationId?: string | null | undefined;
-  /** Name contains this, case-insensitive. */
+  /** Name contains this text, case-insensitive; `%` and `_` match only themselves. */
   name?: string | null | undefined;
   primaryMachineId?: string | null | undefined;
 };
@@ -80,7 +80,7 @@ export type ConfigurationOrderField =
   | 'PRIMARY_MACHINE';
 
 export type CreateApplicationInput = {
-  /** At most 1000 characters. */
+  /** At most 1000 characters, stored trimmed: one of spaces only is stored empty. */
   description?: string | null | undefined;
   /** 5–100 characters, unique. */
   name: string;
@@ -91,13 +91,13 @@ export type CreateCloneInput = {
   configurationId: string;
   /** CPU cores, at least 1. */
   cpu: number;
-  /** 1–128 characters. */
+  /** 1–128 characters after trimming; stored trimmed. */
   description: string;
   /** Makes a retried request return the first result; overrides the `Idempotency-Key` header. */
   idempotencyKey?: string | null | undefined;
   /** A VmImage. */
   imageId: string;
-  /** 5–64 characters, unique. */
+  /** 5–64 characters: ASCII letters, digits, space, hyphen (-), underscore (_) and dot (.), starting and ending with a letter or digit; unique. Leading and trailing spaces are trimmed. */
   name: string;
   /** A Network. */
   networkId: string;
@@ -156,7 +156,7 @@ export type MachineFilter = {
   /** Also list machines gone from vSphere (default false). */
   includeRemoved?: boolean | null | undefined;
   kind?: MachineKind | null | undefined;
-  /** Name contains this, case-insensitive. */
+  /** Name contains this text, case-insensitive; `%` and `_` match only themselves. */
   name?: string | null | undefined;
   online?: boolean | null | undefined;
   /** Any of these power states. */
