@@ -12,6 +12,7 @@ import {
   type ValueNode,
 } from 'graphql';
 import { createGraphQLError, type Plugin } from 'graphql-yoga';
+import { MAX_PAGE_SIZE } from '../domain/input.js';
 
 /** The page size of a connection queried without `first`/`last` (Pothos' relay default). */
 export const DEFAULT_PAGE_SIZE = 20;
@@ -36,7 +37,9 @@ function multiplier(field: FieldNode, variables: Record<string, unknown>): numbe
     const n = argumentValue(arg.value, variables);
     if (typeof n === 'number' && Number.isFinite(n)) page = Math.max(page ?? 0, Math.abs(n));
   }
-  if (page !== undefined) return Math.max(page, 1);
+  // A page over the maximum is refused by the input layer, naming its argument (domain/input.ts);
+  // here it counts as the largest page the API would serve.
+  if (page !== undefined) return Math.min(Math.max(page, 1), MAX_PAGE_SIZE);
   const isConnection = field.selectionSet?.selections.some(
     (s) => s.kind === Kind.FIELD && (s.name.value === 'edges' || s.name.value === 'nodes'),
   );
