@@ -9,6 +9,9 @@ export const MAX_STRING_LENGTH = 1000;
 /** The largest page a connection returns; a larger `first`/`last` is refused, not cut short. */
 export const MAX_PAGE_SIZE = 100;
 
+/** The page size of a connection queried without `first`/`last`. */
+export const DEFAULT_PAGE_SIZE = 20;
+
 /** The longest list any argument takes (e.g. `nodes(ids:)`). */
 export const MAX_LIST_LENGTH = 100;
 

@@ -6,6 +6,7 @@ import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
 import { AppError } from '../domain/errors.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../domain/input.js';
 import type PrismaTypes from '../prisma/generated/pothos-types.js';
 import { getDatamodel } from '../prisma/generated/pothos-types.js';
 import type { GraphQLContext } from './context.js';
@@ -44,6 +45,9 @@ export const builder = new SchemaBuilder<{
     // Relations are loaded through the parent query's include, never one query per row.
     onUnusedQuery: process.env.NODE_ENV === 'production' ? null : 'warn',
     filterConnectionTotalCount: true,
+    // The page sizes the input layer and the query cost assume (domain/input.ts).
+    defaultConnectionSize: DEFAULT_PAGE_SIZE,
+    maxConnectionSize: MAX_PAGE_SIZE,
   },
   relay: {
     cursorType: 'String',

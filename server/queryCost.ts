@@ -12,10 +12,8 @@ import {
   type ValueNode,
 } from 'graphql';
 import { createGraphQLError, type Plugin } from 'graphql-yoga';
-import { MAX_PAGE_SIZE } from '../domain/input.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../domain/input.js';
 
-/** The page size of a connection queried without `first`/`last` (Pothos' relay default). */
-export const DEFAULT_PAGE_SIZE = 20;
 
 interface CostInput {
   document: DocumentNode;

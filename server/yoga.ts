@@ -12,7 +12,7 @@ import { createGraphQLError, createYoga } from 'graphql-yoga';
 import { useServer } from 'graphql-ws/use/ws';
 import type { ExecutionArgs } from 'graphql';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { loadApiExposure, type ApiExposure } from '../infra/config.js';
+import type { ApiExposure } from '../infra/config.js';
 import { bearerToken, buildContext, type AppServices, type GraphQLContext } from './context.js';
 import { maskError } from './errors.js';
 import { useConnectionCostLimit } from './queryCost.js';
@@ -54,7 +54,7 @@ interface ServerContext {
   socket?: WebSocket;
 }
 
-export function createGraphQLHandler(services: AppServices, exposure: ApiExposure = loadApiExposure()) {
+export function createGraphQLHandler(services: AppServices, exposure: ApiExposure = services.settings.exposure) {
   return createYoga<ServerContext, GraphQLContext>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,

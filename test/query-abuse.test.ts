@@ -2,7 +2,8 @@
 // millions of nodes are refused before anything runs; request bodies are bounded.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'graphql';
-import { DEFAULT_PAGE_SIZE, queryCost } from '../server/queryCost.js';
+import { DEFAULT_PAGE_SIZE } from '../domain/input.js';
+import { queryCost } from '../server/queryCost.js';
 import { MAX_REQUEST_BODY_BYTES, QUERY_LIMITS } from '../server/yoga.js';
 import { writeFixture, type Fixture } from './support/fixture.js';
 import { gql, loginAs } from './support/graphql.js';

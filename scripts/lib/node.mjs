@@ -4,10 +4,10 @@
 // the same cache as the Go tools, outside the clone, so every clone on the machine reuses it and
 // the first `npm install` of a clone already runs under it. Node built-ins only.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { constants } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
-import { toolsCacheDir } from './tools.mjs';
+import { installIntoCache, toolsCacheDir } from './tools.mjs';
 
 /** Node 24 LTS ("Krypton"); keep equal to `engines.node`, `devDependencies.node` and README. */
 export const NODE_VERSION = '24.21.0';
@@ -28,24 +28,19 @@ function cachedNodeBinary() {
 export function ensureNode(log = (line) => process.stderr.write(line + '\n')) {
   const bin = cachedNodeBinary();
   if (existsSync(bin)) return bin;
-  mkdirSync(toolsCacheDir(), { recursive: true });
-  // Install into a scratch dir and rename, so an interrupted install never leaves a half runtime.
-  const scratch = mkdtempSync(join(toolsCacheDir(), '.node-'));
   log(`installing Node.js ${NODE_VERSION} from the npm registry (first time on this machine)`);
   const started = Date.now();
   try {
-    execFileSync('npm', ['install', '--prefix', scratch, '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--loglevel=error', `node@${NODE_VERSION}`], {
-      stdio: ['ignore', 'inherit', 'inherit'],
+    installIntoCache(nodeCacheDir(), (scratch) => {
+      execFileSync('npm', ['install', '--prefix', scratch, '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--loglevel=error', `node@${NODE_VERSION}`], {
+        stdio: ['ignore', 'inherit', 'inherit'],
+      });
+      const probe = join(scratch, 'node_modules', 'node', 'bin', 'node');
+      const version = execFileSync(probe, ['--version'], { encoding: 'utf8' }).trim();
+      if (version !== `v${NODE_VERSION}`) throw new Error(`the installed node reports ${version}, expected v${NODE_VERSION}`);
     });
-    const probe = join(scratch, 'node_modules', 'node', 'bin', 'node');
-    const version = execFileSync(probe, ['--version'], { encoding: 'utf8' }).trim();
-    if (version !== `v${NODE_VERSION}`) throw new Error(`the installed node reports ${version}, expected v${NODE_VERSION}`);
-    rmSync(nodeCacheDir(), { recursive: true, force: true });
-    renameSync(scratch, nodeCacheDir());
   } catch (error) {
     throw new Error(`could not install Node.js ${NODE_VERSION} with npm (${error.message}); check that the npm registry is reachable, or install Node ${NODE_VERSION} yourself and run with it`);
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
   }
   log(`installed Node.js ${NODE_VERSION} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return bin;

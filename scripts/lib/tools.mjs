@@ -5,7 +5,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 
 /** Pinned versions: see DESIGN.md §4 for why these exact tags. */
 export const TOOLS = {
@@ -39,21 +39,31 @@ export function ensureTool(name, log = (line) => process.stderr.write(line + '\n
   if (existsSync(bin)) return bin;
 
   const go = goBinary();
-  mkdirSync(toolsCacheDir(), { recursive: true });
-  // Install into a scratch dir and rename, so an interrupted build never leaves a half binary.
-  const scratch = mkdtempSync(join(toolsCacheDir(), `.${name}-`));
   log(`installing ${tool.module}@${tool.version} (first time on this machine; may take minutes)`);
-  try {
+  installIntoCache(dir, (scratch) =>
     execFileSync(go, ['install', `${tool.module}@${tool.version}`], {
       env: { ...process.env, GOBIN: scratch, GOFLAGS: '-mod=mod' },
       stdio: ['ignore', 'inherit', 'inherit'],
-    });
+    }),
+  );
+  return bin;
+}
+
+/**
+ * Fills the cache directory `dir` through `install(scratch)`, which installs into a scratch
+ * directory that is renamed into place only once it succeeds: an interrupted install never
+ * leaves a half tool behind, and concurrent installers each rename a whole one.
+ */
+export function installIntoCache(dir, install) {
+  mkdirSync(toolsCacheDir(), { recursive: true });
+  const scratch = mkdtempSync(join(toolsCacheDir(), `.${basename(dir)}-`));
+  try {
+    install(scratch);
     rmSync(dir, { recursive: true, force: true });
     renameSync(scratch, dir);
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
-  return bin;
 }
 
 export function ensureTools(log) {

@@ -44,7 +44,7 @@ export interface CreateCloneInput {
 /** The Windows account the guest customization sets the generated password on. */
 export const RDP_USERNAME = 'Administrator';
 
-type CloneServices = Pick<AppServices, 'prisma' | 'temporal' | 'settings'>;
+type CloneServices = Pick<AppServices, 'prisma' | 'temporal'> & { settings: Pick<AppServices['settings'], 'secretKey' | 'temporal'> };
 
 export async function createClone(
   services: CloneServices,

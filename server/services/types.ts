@@ -23,5 +23,5 @@ export interface AppServices {
   prisma: PrismaClient;
   temporal: TemporalClient;
   bus: PgEventBus;
-  settings: Pick<Settings, 'secretKey' | 'temporal'>;
+  settings: Pick<Settings, 'secretKey' | 'temporal' | 'exposure'>;
 }
