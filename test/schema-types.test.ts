@@ -3,13 +3,14 @@
 import type { GraphQLEnumType } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '../domain/errors.js';
+import { loadApiExposure } from '../infra/config.js';
 import { ErrorCode as SdkErrorCode } from '../sdk/src/generated/enums.js';
 import type { AppServices } from '../server/context.js';
 import { schema } from '../server/schema/index.js';
 import { createGraphQLHandler } from '../server/yoga.js';
 
 // Coercing the arguments fails before any resolver runs, so no services are needed.
-const yoga = createGraphQLHandler({} as AppServices);
+const yoga = createGraphQLHandler({} as AppServices, loadApiExposure({}));
 
 async function errorsOf(query: string, variables?: Record<string, unknown>) {
   const response = await yoga.fetch('http://localhost/graphql', {
