@@ -2,6 +2,7 @@
 // templates in vSphere (vcsim), the networks and primary machines found in vSphere, and a
 // configuration per primary. Idempotent: it reconciles by unique keys and names, so it can run
 // at every start (vcsim keeps its inventory in memory and forgets it on restart).
+import { guestOsFamilyOf } from '../domain/guestOs.js';
 import { recordCapacity } from '../infra/capacity.js';
 import { hashPassword, verifyPassword } from '../infra/secrets.js';
 import type { VSphereClient } from '../workflows/vsphere/index.js';
@@ -76,6 +77,7 @@ async function seedImages(
       name: image.name,
       vsphereRef: template.ref,
       guestOs: image.guestOs,
+      guestOsFamily: guestOsFamilyOf(image.guestOs),
       defaultCpu: image.cpu,
       defaultRamGb: image.ramGb,
       removedAt: null,

@@ -1,5 +1,5 @@
 // What clones are built from and placed on: applications, their images, and networks.
-import { NetworkKind as PrismaNetworkKind } from '../../prisma/client.js';
+import { GuestOsFamily as PrismaGuestOsFamily, NetworkKind as PrismaNetworkKind } from '../../prisma/client.js';
 import { builder } from '../builder.js';
 import { createApplication } from '../services/applications.js';
 
@@ -14,6 +14,11 @@ builder.prismaNode('Application', {
   }),
 });
 
+export const GuestOsFamily = builder.enumType(PrismaGuestOsFamily, {
+  name: 'GuestOsFamily',
+  description: "What an image's guest customization sets up; a clone's credentials follow it.",
+});
+
 builder.prismaNode('VmImage', {
   id: { field: 'id' },
   description: 'An application image: a vSphere VM template for one application.',
@@ -21,7 +26,8 @@ builder.prismaNode('VmImage', {
   fields: (t) => ({
     name: t.exposeString('name'),
     vsphereRef: t.exposeString('vsphereRef'),
-    guestOs: t.exposeString('guestOs'),
+    guestOs: t.exposeString('guestOs', { description: 'The vSphere guest id, e.g. `windows2019srv_64Guest`.' }),
+    guestOsFamily: t.expose('guestOsFamily', { type: GuestOsFamily }),
     defaultCpu: t.exposeInt('defaultCpu'),
     defaultRamGb: t.exposeInt('defaultRamGb'),
     application: t.relation('application'),

@@ -73,6 +73,14 @@ export const EventOrderField = {
 } as const;
 
 export type EventOrderField = typeof EventOrderField[keyof typeof EventOrderField];
+/** What an image's guest customization sets up; a clone's credentials follow it. */
+export const GuestOsFamily = {
+  LINUX: 'LINUX',
+  OTHER: 'OTHER',
+  WINDOWS: 'WINDOWS'
+} as const;
+
+export type GuestOsFamily = typeof GuestOsFamily[keyof typeof GuestOsFamily];
 export const MachineKind = {
   CLONE: 'CLONE',
   PRIMARY: 'PRIMARY'
