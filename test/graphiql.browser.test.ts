@@ -45,8 +45,11 @@ describe.skipIf(!found.path)('GraphiQL in headless Chromium', () => {
 
   async function runInGraphiQL(page: Page) {
     const query = '{ me { username } }';
-    await page.goto(`${harness.api.url}?query=${encodeURIComponent(query)}`, { waitUntil: 'load' });
-    await page.locator('.graphiql-query-editor .monaco-editor').waitFor({ timeout: 60000 });
+    // Wait for what the test needs (the editor), not for the page's 'load' event: GraphiQL's
+    // inline bundle is megabytes, and on a loaded 2-core machine parsing it took over the 30 s
+    // navigation timeout (CI, 11:33 on 2026-11-23) while nothing was wrong.
+    await page.goto(`${harness.api.url}?query=${encodeURIComponent(query)}`, { waitUntil: 'commit' });
+    await page.locator('.graphiql-query-editor .monaco-editor').waitFor({ timeout: 120000 });
     await expect.poll(() => page.locator('.graphiql-query-editor .view-lines').innerText(), { timeout: 30000 }).toMatch(/me\s*\{\s*username/);
 
     // The headers editor sits behind the "Headers" tab under the query editor.
