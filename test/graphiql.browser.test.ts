@@ -84,5 +84,5 @@ describe.skipIf(!found.path)('GraphiQL in headless Chromium', () => {
     // The page itself, and the GraphQL requests it made (introspection for the editor, the query).
     expect(requests.filter((url) => url.startsWith(harness.api.url)).length).toBeGreaterThanOrEqual(2);
     expect(requests.filter((url) => !['127.0.0.1', 'data:'].includes(host(url)))).toEqual([]);
-  });
+  }, 240000);
 });
