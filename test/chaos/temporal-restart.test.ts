@@ -1,0 +1,58 @@
+// Fault: the Temporal server is killed mid-operation and started again on the same port and
+// database file. The API's client and the worker reconnect by themselves, and the clone's
+// workflow resumes where its history stands: provisioning ends RUNNING with one VM, once.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Connection } from '@temporalio/client';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { ensureSearchAttributes } from '../../workflows/namespace.js';
+import { cloneGid, cloneVms, createClone, eventCounts, statusHistory, waitForClone } from '../support/clones.js';
+import { eventually } from '../support/eventually.js';
+import { gql, loginAs } from '../support/graphql.js';
+import { startTemporalDevServer, WorkerProcesses, type TemporalDevServer } from '../support/processes.js';
+import { startTestStack, type TestStack } from '../support/stack.js';
+
+let dir: string;
+let temporal: TemporalDevServer;
+let stack: TestStack;
+let workers: WorkerProcesses;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'enclave-temporal-'));
+  temporal = await startTemporalDevServer(join(dir, 'temporal.db'));
+  const connection = await Connection.connect({ address: temporal.address });
+  await ensureSearchAttributes(connection, 'default');
+  await connection.close();
+  stack = await startTestStack({ worker: false, temporalAddress: temporal.address, vcsimOptions: { methodDelay: 'CloneVm:5000' } });
+  workers = new WorkerProcesses(stack.workerEnv);
+  workers.start();
+});
+
+afterAll(async () => {
+  await workers?.stopAll();
+  await stack?.close();
+  await temporal?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+it('resumes provisioning after the Temporal server is killed and restarted mid-clone', async () => {
+  const admin = await loginAs(stack.api.url, 'admin', stack.users.admin.password);
+  const cloneId = await createClone(stack, admin, 'Temporal restart', 0);
+  await waitForClone(stack, cloneId, (c) => c.progressPhase === 'cloning the image', 'the clone step');
+
+  // Down while vSphere clones, until the clone is made: its completion has nowhere to go.
+  await temporal.restart({
+    whileDown: () => eventually(async () => (await cloneVms(stack, cloneId)).length === 1, { what: 'the VM cloned while Temporal is down' }),
+  });
+
+  await waitForClone(stack, cloneId, (c) => c.status === 'RUNNING', 'RUNNING after the Temporal restart', 180_000);
+  expect(await cloneVms(stack, cloneId)).toHaveLength(1);
+  expect(await statusHistory(stack, cloneId)).toEqual(['PROVISIONING>STARTING', 'STARTING>RUNNING']);
+  expect(await eventCounts(stack, cloneId)).toMatchObject({ 'clone.created': 1, 'clone.vm_created': 1 });
+
+  // The API's Temporal client works again too: a request goes through to the same workflow.
+  const failover = await gql(stack.api.url, 'mutation($id: ID!) { startFailover(cloneId: $id) { id } }', { id: cloneGid(cloneId) }, admin);
+  expect(failover.errors).toBeUndefined();
+  await waitForClone(stack, cloneId, (c) => c.failover, 'failover after the restart');
+});
