@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
+import proto from '@temporalio/proto'; // CommonJS: named exports are not visible to ESM
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ensureSearchAttributes } from '../../workflows/namespace.js';
 import { cloneGid, cloneVms, createClone, eventCounts, statusHistory, waitForClone } from '../support/clones.js';
@@ -39,7 +40,15 @@ afterAll(async () => {
 it('resumes provisioning after the Temporal server is killed and restarted mid-clone', async () => {
   const admin = await loginAs(stack.api.url, 'admin', stack.users.admin.password);
   const cloneId = await createClone(stack, admin, 'Temporal restart', 0);
-  await waitForClone(stack, cloneId, (c) => c.progressPhase === 'cloning the image', 'the clone step');
+  // The worker has the clone step (the activity is started), so vSphere clones while Temporal is away.
+  const workflow = stack.temporal.workflow.getHandle(`clone-${cloneId}`);
+  await eventually(
+    async () =>
+      (await workflow.describe()).raw.pendingActivities?.some(
+        (a) => a.activityType?.name === 'cloneVmFromImage' && a.state === proto.temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED,
+      ),
+    { timeoutMs: 60_000, intervalMs: 100, what: 'the clone step started by the worker' },
+  );
 
   // Down while vSphere clones, until the clone is made: its completion has nowhere to go.
   await temporal.restart({
