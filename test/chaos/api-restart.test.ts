@@ -8,6 +8,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createClient, type CloneStatusChange, type EnclaveClient } from '../../sdk/src/index.js';
 import { waitForClone } from '../support/clones.js';
 import { eventually } from '../support/eventually.js';
+import { recordFigure } from '../support/logging.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
 
 let stack: TestStack;
@@ -65,6 +66,7 @@ it('reconnects its subscribers after an API restart: a wait sees the status reac
   await operator.stopClone({ cloneId: clone.id });
   await eventually(async () => changes.some((c) => c.status === 'STOPPED'), { timeoutMs: 60_000, what: 'STOPPED on the reconnected feed' });
   expect(changes.at(-1)).toMatchObject({ status: 'STOPPED', clone: { id: clone.id, status: 'STOPPED' } });
+  recordFigure(`API restarted twice under SDK subscribers: the wait saw RUNNING reached while down; the feed got ${changes.length} change(s) after reconnecting`);
   await feed.return?.();
   await reading;
 });

@@ -4,10 +4,11 @@
 // writes fail, are retried by Temporal, and all land once the database is back: nothing dropped.
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { cloneGid, createClone, eventCounts, statusHistory, waitForClone } from '../support/clones.js';
+import { activityStarted, cloneGid, createClone, eventCounts, statusHistory, waitForClone } from '../support/clones.js';
 import { databaseUrlFor } from '../support/database.js';
 import { eventually } from '../support/eventually.js';
 import { gql, loginAs } from '../support/graphql.js';
+import { recordFigure } from '../support/logging.js';
 import { WorkerProcesses } from '../support/processes.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
 
@@ -45,10 +46,13 @@ it('answers UNAVAILABLE while the database is away, recovers without a restart, 
   const admin = await loginAs(stack.api.url, 'admin', stack.users.admin.password);
   const cloneId = await createClone(stack, admin, 'Database outage', 0);
   const readClone = () => gql(stack.api.url, 'query($id: ID!) { clone(id: $id) { status } }', { id: cloneGid(cloneId) }, admin);
-  await waitForClone(stack, cloneId, (c) => c.progressPhase === 'cloning the image', 'the clone step');
+  // Away while vSphere clones: the worker's write of the new VM (Machine row and Event) meets the outage.
+  await activityStarted(stack, cloneId, 'cloneVmFromImage');
 
   const terminated = await takeDatabaseAway();
+  const awayAt = Date.now();
   expect(terminated).toBeGreaterThan(0);
+  let unavailable = 0;
   try {
     // Every request, read, write or login, is refused with UNAVAILABLE, never INTERNAL.
     for (const response of [
@@ -58,18 +62,22 @@ it('answers UNAVAILABLE while the database is away, recovers without a restart, 
     ]) {
       expect(response.errors?.map((e) => e.extensions?.code)).toEqual(['UNAVAILABLE']);
       expect(response.errors?.[0]?.message).not.toMatch(/55000|SQL|postgres|prisma/i);
+      unavailable++;
     }
     // The worker finished the clone in vSphere meanwhile; its write of that fails and is retried.
     const workflow = stack.temporal.workflow.getHandle(`clone-${cloneId}`);
     await eventually(
       async () => {
         const { raw } = await workflow.describe();
-        return (raw.pendingActivities ?? []).some((activity) => (activity.attempt ?? 0) >= 2 && activity.lastFailure);
+        const retried = (raw.pendingActivities ?? []).find((activity) => (activity.attempt ?? 0) >= 2 && activity.lastFailure);
+        if (retried) recordFigure(`worker write retried: ${retried.activityType?.name} on attempt ${retried.attempt} (${retried.lastFailure?.message?.trim().split('\n').at(-1)})`);
+        return retried;
       },
       { timeoutMs: 60_000, intervalMs: 250, what: "a worker write retried (the workflow's pending activity on attempt 2+)" },
     );
   } finally {
     await bringDatabaseBack();
+    recordFigure(`PostgreSQL: ${terminated} sessions terminated, new ones refused for ${Math.round((Date.now() - awayAt) / 1000)} s; ${unavailable} of 3 API requests answered UNAVAILABLE`);
   }
 
   // The same API process answers again.

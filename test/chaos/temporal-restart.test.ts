@@ -5,12 +5,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
-import proto from '@temporalio/proto'; // CommonJS: named exports are not visible to ESM
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ensureSearchAttributes } from '../../workflows/namespace.js';
-import { cloneGid, cloneVms, createClone, eventCounts, statusHistory, waitForClone } from '../support/clones.js';
+import { activityStarted, cloneGid, cloneVms, createClone, eventCounts, statusHistory, waitForClone } from '../support/clones.js';
 import { eventually } from '../support/eventually.js';
 import { gql, loginAs } from '../support/graphql.js';
+import { recordFigure } from '../support/logging.js';
 import { startTemporalDevServer, WorkerProcesses, type TemporalDevServer } from '../support/processes.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
 
@@ -41,21 +41,17 @@ it('resumes provisioning after the Temporal server is killed and restarted mid-c
   const admin = await loginAs(stack.api.url, 'admin', stack.users.admin.password);
   const cloneId = await createClone(stack, admin, 'Temporal restart', 0);
   // The worker has the clone step (the activity is started), so vSphere clones while Temporal is away.
-  const workflow = stack.temporal.workflow.getHandle(`clone-${cloneId}`);
-  await eventually(
-    async () =>
-      (await workflow.describe()).raw.pendingActivities?.some(
-        (a) => a.activityType?.name === 'cloneVmFromImage' && a.state === proto.temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED,
-      ),
-    { timeoutMs: 60_000, intervalMs: 100, what: 'the clone step started by the worker' },
-  );
+  await activityStarted(stack, cloneId, 'cloneVmFromImage');
 
   // Down while vSphere clones, until the clone is made: its completion has nowhere to go.
+  const killedAt = Date.now();
   await temporal.restart({
     whileDown: () => eventually(async () => (await cloneVms(stack, cloneId)).length === 1, { what: 'the VM cloned while Temporal is down' }),
   });
 
+  const backAt = Date.now();
   await waitForClone(stack, cloneId, (c) => c.status === 'RUNNING', 'RUNNING after the Temporal restart', 180_000);
+  recordFigure(`Temporal SIGKILLed mid-clone, down ${Math.round((backAt - killedAt) / 1000)} s; RUNNING ${Math.round((Date.now() - backAt) / 1000)} s after it was back`);
   expect(await cloneVms(stack, cloneId)).toHaveLength(1);
   expect(await statusHistory(stack, cloneId)).toEqual(['PROVISIONING>STARTING', 'STARTING>RUNNING']);
   expect(await eventCounts(stack, cloneId)).toMatchObject({ 'clone.created': 1, 'clone.vm_created': 1 });

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { cloneGid, cloneVms, createClone, eventCounts, statusHistory, waitForClone } from '../support/clones.js';
 import { gql, loginAs } from '../support/graphql.js';
+import { recordFigure } from '../support/logging.js';
 import { WorkerProcesses } from '../support/processes.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcpProxy.js';
@@ -65,6 +66,7 @@ it('retries with backoff while vSphere is unreachable, showing the phase and the
   expect(proxy.stats.refused).toBeGreaterThan(0);
 
   proxy.restore();
+  recordFigure(`vSphere cut during the clone step: ${attemptSeenAt.size} failed attempts seen, ${proxy.stats.refused} connections refused`);
   await waitForClone(stack, cloneId, (c) => c.status === 'RUNNING', 'RUNNING once vSphere is back', 180_000);
   expect(await seen(cloneId)).toEqual({ status: 'RUNNING', progressPhase: 'ready', statusReason: null });
   // The clone task vcsim finished while the link was cut was found again, not repeated.
@@ -77,7 +79,9 @@ it('keeps working, only slower, over a slow link', async () => {
   proxy.delayMs = 150;
   try {
     const cloneId = await createClone(stack, admin, 'Slow vSphere link', 0);
+    const started = Date.now();
     await waitForClone(stack, cloneId, (c) => c.status === 'RUNNING', 'RUNNING over the slow link', 180_000);
+    recordFigure(`vSphere link delayed 150 ms per chunk: provisioned in ${Math.round((Date.now() - started) / 1000)} s`);
     expect(await cloneVms(stack, cloneId)).toHaveLength(1);
   } finally {
     proxy.delayMs = 0;
@@ -98,7 +102,9 @@ it('ends FAILED with the reason and its compensation done when vSphere stays awa
     240_000,
   );
   proxy.restore();
+  const cutAt = Date.now();
   const failed = await waitForClone(stack, cloneId, (c) => c.status === 'FAILED', 'FAILED', 120_000);
+  recordFigure(`vSphere cut past the retry budget: FAILED with "${failed.statusReason}"; compensation done ${Math.round((Date.now() - cutAt) / 1000)} s after the link came back`);
   expect(failed.statusReason).toBeTruthy();
   expect(failed.statusReason).not.toMatch(/cleanup failed/);
   // Compensation done: the VM vcsim made while the link was cut is gone, nothing recorded as living.

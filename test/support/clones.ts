@@ -1,6 +1,7 @@
 // Clone helpers for tests that drive whole lifecycles through the API on the full stack
 // (the fault tests in test/chaos/): create, wait for a state, read what was recorded.
 import { encodeGlobalID } from '@pothos/plugin-relay';
+import proto from '@temporalio/proto'; // CommonJS: named exports are not visible to ESM
 import { expect } from 'vitest';
 import { cloneVmName } from '../../domain/naming.js';
 import type { CloneStatus } from '../../prisma/client.js';
@@ -73,4 +74,14 @@ export async function cloneVms(stack: TestStack, cloneId: string): Promise<strin
   const clone = await stack.prisma.clone.findUniqueOrThrow({ where: { id: cloneId } });
   const name = cloneVmName(clone);
   return (await stack.vsphere.listVms()).map((vm) => vm.name).filter((vmName) => vmName.startsWith(name));
+}
+
+/** Waits until a worker has started the clone workflow's `activity` (it runs now, in some worker). */
+export function activityStarted(stack: TestStack, cloneId: string, activity: string): Promise<true> {
+  const workflow = stack.temporal.workflow.getHandle(`clone-${cloneId}`);
+  const STARTED = proto.temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED;
+  return eventually(
+    async () => (await workflow.describe()).raw.pendingActivities?.some((a) => a.activityType?.name === activity && a.state === STARTED) || undefined,
+    { timeoutMs: 60_000, intervalMs: 100, what: `${activity} started by a worker` },
+  );
 }

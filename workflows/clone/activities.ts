@@ -89,6 +89,8 @@ export function createCloneActivities({ prisma, vsphere, secretKey, guestWaitTim
           where: { id: cloneId },
           data: {
             ...(statusChanged ? { status: change.status, statusReason: change.reason ?? null } : {}),
+            // A reason alone (a request that failed, leaving the status as it was) is shown too.
+            ...(!statusChanged && change.reason !== undefined ? { statusReason: change.reason } : {}),
             // Soft delete: the record and its history stay; lists hide it by default.
             ...(statusChanged && change.status === 'DELETED' ? { deletedAt: new Date() } : {}),
             ...(change.phase !== undefined ? { progressPhase: change.phase } : {}),
