@@ -16,7 +16,7 @@ export const ERROR_CODES = {
   INVALID_STATE: 'The object is not in a state that allows the operation.',
   CONFLICT: 'The operation clashes with an existing object or a concurrent request.',
   RATE_LIMITED: 'Too many attempts; try again later.',
-  UNAVAILABLE: 'A service the operation needs (Temporal, vSphere) did not answer; retrying later may work.',
+  UNAVAILABLE: 'A service the operation needs (the database, Temporal, vSphere) did not answer; retrying later may work.',
   INTERNAL: 'An unexpected failure of the server; the details are in its log, never in the response.',
 } as const;
 

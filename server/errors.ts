@@ -1,8 +1,10 @@
 // What clients see of errors: AppErrors keep their code, field and message; GraphQL's own
 // parse/validation errors pass as they are; anything else is logged (by Yoga) and reaches the
-// client only as a generic INTERNAL error (no stack traces, SQL or secrets in responses).
+// client only as a generic INTERNAL error (no stack traces, SQL or secrets in responses), except a
+// database that cannot be reached: that is UNAVAILABLE, so clients know to retry.
 import { GraphQLError } from 'graphql';
 import { AppError } from '../domain/errors.js';
+import { isDatabaseUnavailable } from '../prisma/errors.js';
 
 // Recognised by shape rather than `instanceof`: graphql ships a CommonJS and an ESM build, and a
 // runner that resolves them differently (vitest) would otherwise hand us a GraphQLError of the
@@ -58,6 +60,13 @@ export function maskError(error: unknown, message: string): Error {
     });
   }
   if (isGraphQLError(cause)) return cause;
+  // An outage, not a bug: the client may retry, and the API recovers by itself when the database is back.
+  if (isDatabaseUnavailable(cause)) {
+    return new GraphQLError('the database is not reachable right now; retry shortly', {
+      ...(located?.path ? { path: located.path } : {}),
+      extensions: { code: 'UNAVAILABLE' },
+    });
+  }
   return new GraphQLError(message, {
     ...(located?.path ? { path: located.path } : {}),
     extensions: { code: 'INTERNAL' },

@@ -1,7 +1,7 @@
-// Unit tests of the one check for Prisma's unique-violation error: no database needed.
+// Unit tests of the checks for Prisma errors (a unique violation, an unreachable database): no database needed.
 import { describe, expect, it } from 'vitest';
 import { Prisma } from '../prisma/client.js';
-import { isUniqueViolation } from '../prisma/errors.js';
+import { isDatabaseUnavailable, isUniqueViolation } from '../prisma/errors.js';
 
 const knownError = (code: string) =>
   new Prisma.PrismaClientKnownRequestError(`failed with ${code}`, { code, clientVersion: 'test' });
@@ -20,5 +20,27 @@ describe('isUniqueViolation', () => {
     expect(isUniqueViolation(Object.assign(new Error('duplicate key'), { code: 'P2002' }))).toBe(false);
     expect(isUniqueViolation({ code: 'P2002' })).toBe(false);
     expect(isUniqueViolation(undefined)).toBe(false);
+  });
+});
+
+describe('isDatabaseUnavailable', () => {
+  const adapterError = (cause: Record<string, unknown>) =>
+    new Prisma.PrismaClientKnownRequestError('Raw query failed', { code: 'P2010', clientVersion: 'test', meta: { driverAdapterError: { name: 'DriverAdapterError', cause } } });
+
+  it('recognises a server that refuses or drops connections, as Prisma and its pg adapter report it', () => {
+    expect(isDatabaseUnavailable(adapterError({ kind: 'DatabaseNotReachable', host: '127.0.0.1', port: 5432 }))).toBe(true);
+    expect(isDatabaseUnavailable(adapterError({ kind: 'ConnectionClosed' }))).toBe(true);
+    expect(isDatabaseUnavailable(adapterError({ kind: 'postgres', code: '55000', severity: 'FATAL', message: 'database "x" is not currently accepting connections' }))).toBe(true);
+    expect(isDatabaseUnavailable(adapterError({ kind: 'postgres', code: '57P01', severity: 'FATAL' }))).toBe(true);
+    expect(isDatabaseUnavailable(knownError('P1001'))).toBe(true);
+    expect(isDatabaseUnavailable(new Error('wrapped', { cause: new Error('Connection terminated unexpectedly') }))).toBe(true);
+  });
+
+  it('leaves errors of the query itself, and everything else, to be reported as they are', () => {
+    expect(isDatabaseUnavailable(adapterError({ kind: 'postgres', code: '22021', severity: 'ERROR' }))).toBe(false);
+    expect(isDatabaseUnavailable(adapterError({ kind: 'UniqueConstraintViolation' }))).toBe(false);
+    expect(isDatabaseUnavailable(knownError('P2002'))).toBe(false);
+    expect(isDatabaseUnavailable(new Error('boom'))).toBe(false);
+    expect(isDatabaseUnavailable(undefined)).toBe(false);
   });
 });

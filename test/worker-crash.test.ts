@@ -1,43 +1,30 @@
 // Durability: the worker process is killed (SIGKILL) while vSphere is cloning the clone's VM; a
-// new worker process takes over and the clone ends RUNNING with exactly one VM.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
+// new worker process takes over and the clone ends RUNNING with exactly one VM. (The fault suite,
+// test/chaos/, kills it in every kind of operation at once; this is the quick case `npm test` keeps.)
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { activityStarted } from './support/clones.js';
 import { eventually } from './support/eventually.js';
 import { gql, loginAs } from './support/graphql.js';
-import { testLogPath } from './support/logging.js';
+import { killGroup, WorkerProcesses } from './support/processes.js';
 import { startTestStack, type TestStack } from './support/stack.js';
 
 let stack: TestStack;
-const workers: ChildProcess[] = [];
-
-function startWorkerProcess(): ChildProcess {
-  const log = openSync(testLogPath(`worker-${workers.length + 1}`), 'a');
-  const child = spawn('npx', ['tsx', 'workflows/worker.ts'], { env: stack.workerEnv, stdio: ['ignore', log, log], detached: true });
-  closeSync(log); // the child holds its own copy
-  workers.push(child);
-  return child;
-}
-
-function kill(child: ChildProcess): Promise<void> {
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  process.kill(-child.pid!, 'SIGKILL'); // the whole group: npx, tsx and the worker's node
-  return exited;
-}
+let workers: WorkerProcesses;
 
 beforeAll(async () => {
   // vcsim's clone task takes 8 s, long enough to kill the worker in the middle of it.
   stack = await startTestStack({ inProcessWorker: false, vcsimOptions: { methodDelay: 'CloneVm:8000' } });
+  workers = new WorkerProcesses(stack.workerEnv);
 });
 
 afterAll(async () => {
-  for (const child of workers) if (child.exitCode === null && child.signalCode === null) await kill(child);
+  await workers?.stopAll();
   await stack?.close();
 });
 
 it('finishes provisioning with exactly one VM after the worker is killed mid-clone', async () => {
-  const first = startWorkerProcess();
+  const first = workers.start();
   const admin = await loginAs(stack.api.url, 'admin', stack.users.admin.password);
   const network = await stack.prisma.network.findFirstOrThrow({ where: { name: 'VM Network' } });
   const image = await stack.prisma.vmImage.findFirstOrThrow();
@@ -65,11 +52,11 @@ it('finishes provisioning with exactly one VM after the worker is killed mid-clo
     timeoutMs: 60_000,
     what: 'the clone step',
   });
-  await new Promise((resolve) => setTimeout(resolve, 2000));
-  await kill(first);
+  await activityStarted(stack, clone.id, 'cloneVmFromImage'); // in the worker's hands, not just scheduled
+  await killGroup(first);
   expect((await stack.prisma.clone.findUniqueOrThrow({ where: { id: clone.id } })).status).toBe('PROVISIONING');
 
-  startWorkerProcess();
+  workers.start();
   await eventually(async () => (await stack.prisma.clone.findUniqueOrThrow({ where: { id: clone.id } })).status === 'RUNNING', {
     timeoutMs: 150_000,
     intervalMs: 500,

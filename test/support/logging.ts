@@ -46,3 +46,8 @@ export function testLogPath(part?: string): string {
 export function installTestLogging(): void {
   installRuntimeLogger(testLogPath());
 }
+
+/** Appends a measured figure (faults injected, times, counts) to the run's `<test file>.figures.log`. */
+export function recordFigure(line: string): void {
+  appendFileSync(testLogPath('figures'), `${line}\n`);
+}

@@ -31,8 +31,11 @@ export interface ApiStack {
   taskQueue: string;
   databaseUrl: string;
   secretKey: string;
-  /** Stops the API and starts a new one on the same port (clients see a server restart); `api` is replaced. */
-  restartApi(options?: { downtimeMs?: number }): Promise<void>;
+  /**
+   * Stops the API and starts a new one on the same port (clients see a server restart); `api` is
+   * replaced. Down for `downtimeMs`, or until `whileDown` resolves.
+   */
+  restartApi(options?: { downtimeMs?: number; whileDown?: () => Promise<unknown> }): Promise<void>;
   /** How many subscriptions the API has opened on the event bus so far. */
   subscriptionsOpened(): number;
   /**
@@ -69,6 +72,8 @@ export interface TestStackOptions {
   vcsimOptions?: Omit<VcsimOptions, 'binary'>;
   /** Called with the SQL of every query the stack's Prisma client sends. */
   onQuery?: (sql: string) => void;
+  /** A Temporal server of the test's own (e.g. one it restarts) instead of the run's shared one. */
+  temporalAddress?: string;
 }
 
 export function startTestStack(options: TestStackOptions & { vsphere: false }): Promise<ApiStack>;
@@ -80,7 +85,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Ap
   try {
     const database = await createTestDatabase(inject('templateDatabaseUrl'));
     cleanups.push(() => database.drop());
-    const address = inject('temporalAddress');
+    const address = options.temporalAddress ?? inject('temporalAddress');
     const taskQueue = `test-${randomBytes(4).toString('hex')}`;
     const secretKey = randomBytes(32).toString('base64');
     const base = { databaseUrl: database.url, temporal: { address, namespace: 'default', taskQueue }, secretKey, exposure: loadApiExposure({}) };
@@ -129,9 +134,10 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Ap
     const startApi = (port: number) => startApiServer(app, { host: '127.0.0.1', port });
     let api = await startApi(0);
     cleanups.push(() => api.close());
-    const restartApi = async ({ downtimeMs = 0 } = {}) => {
+    const restartApi = async ({ downtimeMs = 0, whileDown }: { downtimeMs?: number; whileDown?: () => Promise<unknown> } = {}) => {
       await api.close();
       await new Promise((resolve) => setTimeout(resolve, downtimeMs));
+      await whileDown?.();
       api = await startApi(Number(new URL(api.url).port));
       stack.api = api;
     };

@@ -1,7 +1,7 @@
 // Activities of the per-clone workflow. Each is idempotent: it first looks at what already
 // exists (the clone's Machine row, a VM with the clone's VM name) so a retry after a crash
 // continues instead of repeating. vSphere waits heartbeat their progress.
-import { ApplicationFailure, Context } from '@temporalio/activity';
+import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
 import { assertTransition, InvalidTransitionError, type CloneStatusName } from '../../domain/cloneStatus.js';
 import type { PowerAction } from '../../domain/cloneRequests.js';
 import { notify } from '../../infra/eventBus.js';
@@ -11,6 +11,7 @@ import { decryptSecret } from '../../infra/secrets.js';
 import type { PrismaClient } from '../../prisma/client.js';
 import { NotFoundError, ToolsUnavailableError, underlyingFault, type VSphereClient } from '../vsphere/index.js';
 import { asActivityFailure, heartbeatProgress } from '../activityErrors.js';
+import { failureReason } from '../policies.js';
 
 export interface CloneActivityDeps {
   prisma: PrismaClient;
@@ -44,7 +45,32 @@ export function createCloneActivities({ prisma, vsphere, secretKey, guestWaitTim
     return (await vsphere.findVmByName(cloneVmName(clone)))?.ref;
   }
 
-  return {
+  /**
+   * The vSphere step as an activity that shows its retries: while an attempt fails and Temporal
+   * retries it (vSphere unreachable, slow, busy), the clone's statusReason says which step, which
+   * attempt and why, next to its progressPhase; the note goes once an attempt succeeds.
+   */
+  function showingRetries<A extends [cloneId: string, ...rest: any[]], R>(step: string, activity: (...args: A) => Promise<R>) {
+    return async (...args: A): Promise<R> => {
+      const [cloneId] = args;
+      const { attempt } = Context.current().info;
+      try {
+        const result = await activity(...args);
+        if (attempt > 1) await prisma.clone.updateMany({ where: { id: cloneId, statusReason: { startsWith: RETRY_NOTE } }, data: { statusReason: null } });
+        return result;
+      } catch (error) {
+        const retried = !(error instanceof CancelledFailure) && !(error instanceof ApplicationFailure && error.nonRetryable);
+        if (retried) {
+          const note = `${RETRY_NOTE}${step}: attempt ${attempt} failed: ${failureReason(error)}`;
+          // Best effort: the database may be what is away; the retry does not depend on the note.
+          await prisma.clone.updateMany({ where: { id: cloneId }, data: { statusReason: note } }).catch(() => undefined);
+        }
+        throw error;
+      }
+    };
+  }
+
+  const activities = {
     /** Writes status and/or progress, with its Event rows and bus messages, in one transaction. */
     async updateClone(cloneId: string, change: CloneUpdate): Promise<void> {
       await prisma.$transaction(async (tx) => {
@@ -63,6 +89,8 @@ export function createCloneActivities({ prisma, vsphere, secretKey, guestWaitTim
           where: { id: cloneId },
           data: {
             ...(statusChanged ? { status: change.status, statusReason: change.reason ?? null } : {}),
+            // A reason alone (a request that failed, leaving the status as it was) is shown too.
+            ...(!statusChanged && change.reason !== undefined ? { statusReason: change.reason } : {}),
             // Soft delete: the record and its history stay; lists hide it by default.
             ...(statusChanged && change.status === 'DELETED' ? { deletedAt: new Date() } : {}),
             ...(change.phase !== undefined ? { progressPhase: change.phase } : {}),
@@ -325,7 +353,18 @@ export function createCloneActivities({ prisma, vsphere, secretKey, guestWaitTim
       }
     },
   };
+  return {
+    ...activities,
+    cloneVmFromImage: showingRetries('cloning the VM', activities.cloneVmFromImage),
+    powerOnCloneVm: showingRetries('powering on the VM', activities.powerOnCloneVm),
+    waitForCloneGuest: showingRetries('waiting for the guest', activities.waitForCloneGuest),
+    powerCloneVm: showingRetries('the power action', activities.powerCloneVm),
+    destroyCloneVm: showingRetries('destroying the VM', activities.destroyCloneVm),
+  };
 }
+
+/** How a clone's statusReason starts while one of its vSphere steps is being retried. */
+export const RETRY_NOTE = 'retrying ';
 
 function guestTimeout(timeoutMs: number) {
   return ApplicationFailure.nonRetryable(

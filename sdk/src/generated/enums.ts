@@ -60,7 +60,7 @@ export const ErrorCode = {
   RATE_LIMITED: 'RATE_LIMITED',
   /** No valid session: log in and send `Authorization: Bearer <token>`. */
   UNAUTHENTICATED: 'UNAUTHENTICATED',
-  /** A service the operation needs (Temporal, vSphere) did not answer; retrying later may work. */
+  /** A service the operation needs (the database, Temporal, vSphere) did not answer; retrying later may work. */
   UNAVAILABLE: 'UNAVAILABLE',
   /** An input is malformed or out of range; `field` (and `problems`) name the inputs at fault. No string argument may hold control characters (NUL, newline, tab …), bidi controls (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C) or more than 1000 characters; IDs must be IDs this API issued; pages and list arguments hold at most 100 items. */
   VALIDATION: 'VALIDATION'
