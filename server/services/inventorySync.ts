@@ -4,12 +4,13 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { AppError } from '../../domain/errors.js';
 import type { AppServices } from './types.js';
 
-export const REQUESTED_INVENTORY_SYNC_ID = 'inventory-sync-requested';
+/** One requested run at a time per task queue (deployments sharing a namespace keep apart). */
+export const requestedInventorySyncId = (taskQueue: string) => `inventory-sync-requested-${taskQueue}`;
 
 export async function syncInventoryNow({ temporal, settings }: Pick<AppServices, 'temporal' | 'settings'>): Promise<void> {
   try {
     const handle = await temporal.workflow.start('inventorySyncWorkflow', {
-      workflowId: REQUESTED_INVENTORY_SYNC_ID,
+      workflowId: requestedInventorySyncId(settings.temporal.taskQueue),
       taskQueue: settings.temporal.taskQueue,
       args: [],
       workflowIdConflictPolicy: 'USE_EXISTING',
