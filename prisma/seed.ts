@@ -1,8 +1,8 @@
-// Demo data for the local stack and the end-to-end tests (never production: there an admin
-// registers primaries and images from discovered VMs, see README: Onboarding a vCenter): users, an application with real
+// Demo data for the local stack and the end-to-end tests: users, an application with real
 // templates in vSphere (vcsim), the networks and primary machines found in vSphere, and a
-// configuration per primary. Idempotent: it reconciles by unique keys and names, so it can run
-// at every start (vcsim keeps its inventory in memory and forgets it on restart).
+// configuration per primary. Never production: there an admin registers primaries and images
+// from discovered VMs (README: Production). Idempotent: it reconciles by unique keys and names,
+// so it can run at every start (vcsim keeps its inventory in memory and forgets it on restart).
 import { guestOsFamilyOf } from '../domain/guestOs.js';
 import { recordCapacity } from '../infra/capacity.js';
 import { hashPassword, verifyPassword } from '../infra/secrets.js';
