@@ -29,20 +29,21 @@ export class Problems {
 
 export interface CloneInputFields {
   name: string;
-  description: string;
+  description?: string | null;
   cpu: number;
   ramGb: number;
 }
 
 /**
  * Shape rules of a clone; references and capacity are checked against the database. Name and
- * description are judged (and stored) trimmed: a description of spaces only is refused.
+ * description are judged (and stored) trimmed; the description is optional (omitted, empty or
+ * spaces only is stored empty).
  */
 export function checkCloneInput(input: CloneInputFields, prefix = 'input'): Problems {
   const problems = new Problems();
   const nameProblem = cloneNameProblem(input.name.trim());
   if (nameProblem) problems.add(`${prefix}.name`, nameProblem);
-  problems.length(`${prefix}.description`, input.description.trim(), 1, 128);
+  problems.length(`${prefix}.description`, (input.description ?? '').trim(), 0, 128);
   problems.intAtLeast(`${prefix}.cpu`, input.cpu, 1);
   problems.intAtLeast(`${prefix}.ramGb`, input.ramGb, 1);
   return problems;

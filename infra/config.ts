@@ -61,6 +61,11 @@ export function loadApiExposure(env: NodeJS.ProcessEnv = process.env): ApiExposu
   return { graphiql: flag(env, 'ENCLAVE_GRAPHIQL', development), introspection: flag(env, 'ENCLAVE_INTROSPECTION', development) };
 }
 
+/** What the `enclave` command needs: the database alone (no Temporal, vSphere or secret key). */
+export function loadCommandSettings(env: NodeJS.ProcessEnv = process.env): Pick<Settings, 'databaseUrl'> {
+  return { databaseUrl: databaseUrlFrom(env) };
+}
+
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   return {
     databaseUrl: databaseUrlFrom(env),

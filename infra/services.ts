@@ -21,8 +21,17 @@ export function cleanupStack() {
   };
 }
 
-/** What the services are opened from: the settings of `loadSettings`, of which vSphere only when asked for. */
-export type ServiceSettings = Pick<Settings, 'databaseUrl' | 'temporal' | 'secretKey'> & { vsphere?: VSphereSettings };
+/**
+ * What the services are opened from: the settings of `loadSettings`, of which Temporal and the
+ * secret key only when a part needs them (the `enclave` command opens the database alone), and
+ * vSphere only when asked for.
+ */
+export type ServiceSettings = Pick<Settings, 'databaseUrl'> & Partial<Pick<Settings, 'temporal' | 'secretKey'>> & { vsphere?: VSphereSettings };
+
+function temporalOf(settings: ServiceSettings): Settings['temporal'] {
+  if (!settings.temporal) throw new Error('openServices: Temporal asked for without settings.temporal');
+  return settings.temporal;
+}
 
 /** The parts to open besides the Prisma client, which every process uses. */
 export interface ServiceParts {
@@ -84,15 +93,15 @@ export async function openServices<const P extends ServiceParts>(settings: Servi
       services.vsphere = vsphere;
     }
     if (parts.workerConnection) {
-      const workerConnection = await NativeConnection.connect({ address: settings.temporal.address });
+      const workerConnection = await NativeConnection.connect({ address: temporalOf(settings).address });
       cleanups.push(() => workerConnection.close());
       services.workerConnection = workerConnection;
     }
     if (parts.temporalClient) {
-      const connection = await Connection.connect({ address: settings.temporal.address });
+      const connection = await Connection.connect({ address: temporalOf(settings).address });
       cleanups.push(() => connection.close());
       services.temporalConnection = connection;
-      services.temporal = new Client({ connection, namespace: settings.temporal.namespace });
+      services.temporal = new Client({ connection, namespace: temporalOf(settings).namespace });
     }
     if (parts.bus) {
       const bus = new PgEventBus(settings.databaseUrl);

@@ -1,10 +1,12 @@
 // Demo data for the local stack and the end-to-end tests: users, an application with real
 // templates in vSphere (vcsim), the networks and primary machines found in vSphere, and a
-// configuration per primary. Idempotent: it reconciles by unique keys and names, so it can run
-// at every start (vcsim keeps its inventory in memory and forgets it on restart).
+// configuration per primary. Never production: there an admin registers primaries and images
+// from discovered VMs (README: Production). Idempotent: it reconciles by unique keys and names,
+// so it can run at every start (vcsim keeps its inventory in memory and forgets it on restart).
 import { guestOsFamilyOf } from '../domain/guestOs.js';
 import { recordCapacity } from '../infra/capacity.js';
 import { hashPassword, verifyPassword } from '../infra/secrets.js';
+import { recordDiscoveredVms } from '../workflows/inventory/discovery.js';
 import type { VSphereClient } from '../workflows/vsphere/index.js';
 import type { PrismaClient, Role } from './client.js';
 
@@ -170,6 +172,8 @@ export async function seedDemo(
     });
     configurationIds.push(configuration.id);
   }
+  // What the inventory sync would record: every VM and template, linked to the rows above.
+  await recordDiscoveredVms(prisma, await vsphere.listVms());
   await recordCapacity(prisma, await vsphere.capacity());
   return {
     applicationId: application.id,

@@ -55,6 +55,31 @@ beforeAll(async () => {
   realIds.Application = encodeGlobalID('Application', stack.seed.applicationId);
   const admin = await stack.prisma.user.findUniqueOrThrow({ where: { username: 'admin' } });
   realIds.User = encodeGlobalID('User', admin.id);
+  // Onboarding: the seed recorded what vcsim shows as discovered, linked to the primaries and images it made.
+  const discovered = await stack.prisma.discoveredVm.findMany();
+  const registeredVm = discovered.find((vm) => vm.machineId === stack.seed.primaryMachineIds[0])!;
+  realIds.RegisteredVm = encodeGlobalID('DiscoveredVm', registeredVm.id);
+  realIds.RegisteredTemplate = encodeGlobalID('DiscoveredVm', discovered.find((vm) => vm.isTemplate && vm.imageId)!.id);
+  // A VM vSphere no longer shows (the sync marked it gone), and a template no application has yet.
+  const gone = await stack.prisma.discoveredVm.create({
+    data: { vsphereRef: 'vm-vanished', name: 'vanished-vm', isTemplate: false, cpu: 1, ramGb: 1, goneAt: new Date() },
+  });
+  realIds.GoneVm = encodeGlobalID('DiscoveredVm', gone.id);
+  const goneTemplate = await stack.prisma.discoveredVm.create({
+    data: { vsphereRef: 'vm-vanished-template', name: 'vanished-template', isTemplate: true, cpu: 1, ramGb: 1, goneAt: new Date() },
+  });
+  realIds.GoneTemplate = encodeGlobalID('DiscoveredVm', goneTemplate.id);
+  const unregistered = discovered.find((vm) => !vm.isTemplate && !vm.machineId && !vm.imageId);
+  realIds.UnregisteredVm = encodeGlobalID('DiscoveredVm', (unregistered ?? registeredVm).id);
+  realIds.DiscoveredVm = realIds.RegisteredVm;
+  const session = await stack.prisma.session.findFirstOrThrow({ where: { userId: admin.id } });
+  realIds.Session = encodeGlobalID('Session', session.id);
+  // An image of another application than the configurations' (createClone must refuse it).
+  const other = await stack.prisma.application.create({ data: { name: 'Another application' } });
+  const foreign = await stack.prisma.vmImage.create({
+    data: { applicationId: other.id, name: 'foreign-template', vsphereRef: 'vm-foreign', guestOs: 'otherGuest', defaultCpu: 1, defaultRamGb: 1 },
+  });
+  realIds.ForeignImage = encodeGlobalID('VmImage', foreign.id);
 }, 180_000);
 
 afterAll(async () => {
@@ -140,6 +165,7 @@ const CONNECTIONS = {
   configurations: 'ConfigurationFilter',
   events: 'EventFilter',
   machines: 'MachineFilter',
+  discoveredVms: 'DiscoveredVmFilter',
   snapshots: 'SnapshotFilter',
   users: null,
 } as const;
@@ -208,10 +234,9 @@ function buildCases(): Case[] {
   for (const [label, value] of badCloneNames) add('createClone', `name ${label}`, OPS.createClone, clone({ name: value }), 'VALIDATION', 'input.name', true);
   add('createClone', 'name missing', OPS.createClone, clone({ name: undefined }), 'VALIDATION', 'input.name', true);
   add('createClone', 'name a number', OPS.createClone, clone({ name: 12345 }), 'VALIDATION', 'input.name', true);
-  add('createClone', 'description empty', OPS.createClone, clone({ description: '' }), 'VALIDATION', 'input.description', true);
-  add('createClone', 'description of spaces', OPS.createClone, clone({ description: '    ' }), 'VALIDATION', 'input.description', true);
   add('createClone', 'description 129 characters', OPS.createClone, clone({ description: long(129) }), 'VALIDATION', 'input.description', true);
-  add('createClone', 'description missing', OPS.createClone, clone({ description: undefined }), 'VALIDATION', 'input.description', true);
+  add('createClone', "description 129 characters once trimmed", OPS.createClone, clone({ description: `  ${long(129)}  ` }), 'VALIDATION', 'input.description', true);
+  add('createClone', "an image of another application than the configuration's", OPS.createClone, clone({ imageId: ids.ForeignImage }), 'VALIDATION', 'input.imageId', true);
   add('createClone', 'idempotencyKey empty', OPS.createClone, clone({ idempotencyKey: '' }), 'VALIDATION', 'input.idempotencyKey', true);
   for (const field of ['cpu', 'ramGb'] as const) {
     for (const [label, value] of [['zero', 0], ['negative', -1], ['minimum int', -(2 ** 31)]] as const) {
@@ -319,6 +344,61 @@ function buildCases(): Case[] {
     add('updateConfiguration', `scheduleCron with ${label}`, OPS.updateConfiguration, update({ scheduleCron: `0 * * * *${value}` }), 'VALIDATION', 'input.scheduleCron');
   }
 
+  // Onboarding: registering discovered VMs and templates, retiring primaries and images.
+  const registerPrimary = `mutation($discoveredVmId: ID!) { registerPrimaryMachine(discoveredVmId: $discoveredVmId) { id } }`;
+  for (const [label, value] of badIds('DiscoveredVm', 'Machine')) add('registerPrimaryMachine', `discoveredVmId ${label}`, registerPrimary, { discoveredVmId: value }, 'VALIDATION', 'discoveredVmId');
+  add('registerPrimaryMachine', 'discoveredVmId of no discovered VM', registerPrimary, { discoveredVmId: missing('DiscoveredVm') }, 'NOT_FOUND', 'discoveredVmId');
+  add('registerPrimaryMachine', 'a VM registered twice', registerPrimary, { discoveredVmId: ids.RegisteredVm }, 'CONFLICT', 'discoveredVmId', true);
+  add('registerPrimaryMachine', 'a template as a primary', registerPrimary, { discoveredVmId: ids.RegisteredTemplate }, 'VALIDATION', 'discoveredVmId', true);
+  add('registerPrimaryMachine', 'a VM that has vanished', registerPrimary, { discoveredVmId: ids.GoneVm }, 'INVALID_STATE', 'discoveredVmId', true);
+  const registerImage = `mutation($input: RegisterImageInput!) { registerImage(input: $input) { id } }`;
+  const image = (patch: Record<string, unknown>) => ({ input: { discoveredVmId: ids.RegisteredTemplate, applicationId: ids.Application, ...patch } });
+  for (const [label, value] of badIds('DiscoveredVm', 'VmImage')) add('registerImage', `discoveredVmId ${label}`, registerImage, image({ discoveredVmId: value }), 'VALIDATION', 'input.discoveredVmId');
+  for (const [label, value] of badIds('Application', 'Network')) add('registerImage', `applicationId ${label}`, registerImage, image({ applicationId: value }), 'VALIDATION', 'input.applicationId');
+  add('registerImage', 'discoveredVmId of no discovered VM', registerImage, image({ discoveredVmId: missing('DiscoveredVm') }), 'NOT_FOUND', 'input.discoveredVmId');
+  add('registerImage', 'a template registered twice', registerImage, image({}), 'CONFLICT', 'input.discoveredVmId', true);
+  add('registerImage', 'a VM as an image', registerImage, image({ discoveredVmId: ids.UnregisteredVm }), 'VALIDATION', 'input.discoveredVmId', true);
+  add('registerImage', 'a template that has vanished', registerImage, image({ discoveredVmId: ids.GoneTemplate }), 'INVALID_STATE', 'input.discoveredVmId', true);
+  add('registerImage', 'applicationId of no application', registerImage, image({ applicationId: missing('Application') }), 'NOT_FOUND', 'input.applicationId');
+  add('registerImage', 'guestOsFamily unknown', registerImage, image({ guestOsFamily: 'BEOS' }), 'VALIDATION', 'input.guestOsFamily');
+  for (const field of ['defaultCpu', 'defaultRamGb'] as const) {
+    for (const [label, value] of [['zero', 0], ['negative', -2], ['beyond any VM', 1_000_000], ['a float', 1.5], ['a string', 'two']] as const) {
+      add('registerImage', `${field} ${label}`, registerImage, image({ [field]: value }), 'VALIDATION', `input.${field}`);
+    }
+  }
+  for (const [label, value] of BAD_TEXT) add('registerImage', `name with ${label}`, registerImage, image({ name: `Image ${value}` }), 'VALIDATION', 'input.name');
+  const retirePrimary = `mutation($machineId: ID!) { retirePrimaryMachine(machineId: $machineId) { id } }`;
+  for (const [label, value] of badIds('Machine', 'VmImage')) add('retirePrimaryMachine', `machineId ${label}`, retirePrimary, { machineId: value }, 'VALIDATION', 'machineId');
+  add('retirePrimaryMachine', 'machineId of no machine', retirePrimary, { machineId: missing('Machine') }, 'NOT_FOUND', 'machineId');
+  add('retirePrimaryMachine', 'a primary a configuration uses', retirePrimary, { machineId: ids.Machine }, 'INVALID_STATE', 'machineId');
+  const retireImage = `mutation($imageId: ID!) { retireImage(imageId: $imageId) { id } }`;
+  for (const [label, value] of badIds('VmImage', 'Machine')) add('retireImage', `imageId ${label}`, retireImage, { imageId: value }, 'VALIDATION', 'imageId');
+  add('retireImage', 'imageId of no image', retireImage, { imageId: missing('VmImage') }, 'NOT_FOUND', 'imageId');
+
+  // Users administered.
+  const setRole = `mutation($userId: ID!, $role: Role!) { setUserRole(userId: $userId, role: $role) { id } }`;
+  add('setUserRole', 'a role that does not exist', setRole, { userId: ids.User, role: 'ROOT' }, 'VALIDATION', 'role');
+  add('setUserRole', 'role lower case', setRole, { userId: ids.User, role: 'developer' }, 'VALIDATION', 'role');
+  add('setUserRole', 'role missing', setRole, { userId: ids.User }, 'VALIDATION', 'role');
+  add('setUserRole', 'demoting oneself as the last GLOBAL_ADMIN', setRole, { userId: ids.User, role: 'DEVELOPER' }, 'INVALID_STATE', 'role');
+  add('setUserRole', 'userId of no user', setRole, { userId: missing('User'), role: 'DEVELOPER' }, 'NOT_FOUND', 'userId');
+  for (const mutation of ['disableUser', 'enableUser', 'resetUserPassword'] as const) {
+    const query = `mutation($userId: ID!) { ${mutation}(userId: $userId) { __typename } }`;
+    for (const [label, value] of badIds('User', 'Machine')) add(mutation, `userId ${label}`, query, { userId: value }, 'VALIDATION', 'userId');
+    add(mutation, 'userId of no user', query, { userId: missing('User') }, 'NOT_FOUND', 'userId');
+  }
+  for (const [label, value] of badIds('User', 'Machine')) add('setUserRole', `userId ${label}`, setRole, { userId: value, role: 'DEVELOPER' }, 'VALIDATION', 'userId');
+  add('disableUser', 'disabling the last GLOBAL_ADMIN', `mutation($userId: ID!) { disableUser(userId: $userId) { id } }`, { userId: ids.User }, 'INVALID_STATE', 'userId');
+  const changePassword = `mutation($oldPassword: String!, $newPassword: String!) { changePassword(oldPassword: $oldPassword, newPassword: $newPassword) }`;
+  add('changePassword', 'a wrong old password', changePassword, { oldPassword: 'not-the-password', newPassword: 'a-long-enough-new-password' }, 'VALIDATION', 'oldPassword');
+  add('changePassword', 'old password missing', changePassword, { newPassword: 'a-long-enough-new-password' }, 'VALIDATION', 'oldPassword');
+  for (const [label, value] of BAD_TEXT) add('changePassword', `new password with ${label}`, changePassword, { oldPassword: 'whatever-old', newPassword: `password ${value} tail` }, 'VALIDATION', 'newPassword');
+  const endSession = `mutation($sessionId: ID!) { endSession(sessionId: $sessionId) }`;
+  for (const [label, value] of badIds('Session', 'User')) add('endSession', `sessionId ${label}`, endSession, { sessionId: value }, 'VALIDATION', 'sessionId');
+  add('endSession', 'sessionId of no session', endSession, { sessionId: missing('Session') }, 'NOT_FOUND', 'sessionId');
+  const sessions = `query($userId: ID) { sessions(userId: $userId) { id } }`;
+  for (const [label, value] of badIds('User', 'Session')) add('sessions', `userId ${label}`, sessions, { userId: value }, 'VALIDATION', 'userId');
+
   // Queries by ID.
   for (const [label, value] of badIds('Clone', 'Machine')) {
     add('clone', `id ${label}`, OPS.clone, { id: value }, 'VALIDATION', 'id');
@@ -355,7 +435,7 @@ function buildCases(): Case[] {
   const nested = `query($first: Int, $last: Int, $after: String, $before: String) {
     configurations(first: 5) { edges { node { snapshots(first: $first, last: $last, after: $after, before: $before) { totalCount } } } } }`;
   for (const [label, variables, field] of paging) add('Configuration.snapshots', label, nested, variables, 'VALIDATION', field);
-  for (const name of ['clones', 'configurations', 'machines'] as const) {
+  for (const name of ['clones', 'configurations', 'machines', 'discoveredVms'] as const) {
     for (const [label, value] of BAD_TEXT) add(name, `filter.name with ${label}`, connection(name), { first: 5, filter: { name: value } }, 'VALIDATION', 'filter.name');
   }
   for (const [label, value] of BAD_TEXT.slice(0, 4)) add('events', `filter.type with ${label}`, connection('events'), { first: 5, filter: { type: ['clone.created', value] } }, 'VALIDATION', 'filter.type.1');

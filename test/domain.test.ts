@@ -83,7 +83,7 @@ describe('names given in vSphere', () => {
 
 describe('clone input rules', () => {
   it('reports every bad field at once', () => {
-    const problems = checkCloneInput({ name: ' abc ', description: '', cpu: 0, ramGb: 1.5 });
+    const problems = checkCloneInput({ name: ' abc ', description: 'x'.repeat(129), cpu: 0, ramGb: 1.5 });
     expect(problems.list.map((p) => p.field)).toEqual(['input.name', 'input.description', 'input.cpu', 'input.ramGb']);
     expect(checkCloneInput({ name: 'Line 1 standby', description: 'ok', cpu: 1, ramGb: 1 }).empty).toBe(true);
   });

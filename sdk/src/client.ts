@@ -64,6 +64,10 @@ export interface EnclaveClient {
   applications: Method<G.ApplicationsQueryVariables, T.Application[]>;
   networks: Method<G.NetworksQueryVariables, T.Network[]>;
   vmImages: Method<G.VmImagesQueryVariables, T.VmImage[]>;
+  /** VMs and templates the inventory sync found in vSphere (onboarding: what can be registered). */
+  discoveredVms: Method<G.DiscoveredVmsQueryVariables, T.DiscoveredVmConnection>;
+  /** The caller's own sessions, or with `userId` another user's (GLOBAL_ADMIN only). */
+  sessions: Method<G.SessionsQueryVariables, T.Session[]>;
   /** What kind of object a global ID names. */
   node: Method<G.NodeQueryVariables, T.NodeRef | null>;
   nodes: Method<G.NodesQueryVariables, Array<T.NodeRef | null>>;
@@ -99,6 +103,28 @@ export interface EnclaveClient {
   createConfiguration: Method<G.CreateConfigurationMutationVariables, T.Configuration>;
   /** GLOBAL_ADMIN only. */
   updateConfiguration: Method<G.UpdateConfigurationMutationVariables, T.Configuration>;
+  /** GLOBAL_ADMIN only: runs the inventory sync now and waits for it (discovery, machines, networks, capacity). */
+  syncInventory: Method<G.SyncInventoryMutationVariables, boolean>;
+  /** GLOBAL_ADMIN only: a discovered VM (not a template) becomes a PRIMARY machine. */
+  registerPrimaryMachine: Method<G.RegisterPrimaryMachineMutationVariables, T.Machine>;
+  /** GLOBAL_ADMIN only: a discovered template becomes an application's image. */
+  registerImage: Method<G.RegisterImageMutationVariables, T.VmImage>;
+  /** GLOBAL_ADMIN only; refused while a configuration uses the machine. */
+  retirePrimaryMachine: Method<G.RetirePrimaryMachineMutationVariables, T.Machine>;
+  /** GLOBAL_ADMIN only; refused while a live clone uses the image. */
+  retireImage: Method<G.RetireImageMutationVariables, T.VmImage>;
+  /** GLOBAL_ADMIN only; refused when it would leave no enabled GLOBAL_ADMIN. */
+  setUserRole: Method<G.SetUserRoleMutationVariables, T.User>;
+  /** GLOBAL_ADMIN only; the user's sessions end. Refused for the last enabled GLOBAL_ADMIN. */
+  disableUser: Method<G.DisableUserMutationVariables, T.User>;
+  /** GLOBAL_ADMIN only. */
+  enableUser: Method<G.EnableUserMutationVariables, T.User>;
+  /** GLOBAL_ADMIN only: a new generated password, returned once; the user's sessions end. */
+  resetUserPassword: Method<G.ResetUserPasswordMutationVariables, T.ResetUserPasswordPayload>;
+  /** The caller's own password (the old one required); their other sessions end. */
+  changePassword: Method<G.ChangePasswordMutationVariables, boolean>;
+  /** Ends one of the caller's sessions (any user's for a GLOBAL_ADMIN). */
+  endSession: Method<G.EndSessionMutationVariables, boolean>;
 
   /** Status transitions of one clone, or of all clones without `cloneId`. */
   cloneStatusChanged: SubscriptionMethod<G.CloneStatusChangedSubscriptionVariables, T.CloneStatusChange>;
@@ -115,6 +141,7 @@ export interface EnclaveClient {
     snapshots: ListIterator<G.SnapshotsQueryVariables, T.Snapshot>;
     events: ListIterator<G.EventsQueryVariables, T.EnclaveEvent>;
     users: ListIterator<G.UsersQueryVariables, T.User>;
+    discoveredVms: ListIterator<G.DiscoveredVmsQueryVariables, T.DiscoveredVm>;
     cloneRestores: ListIterator<G.CloneRestoresQueryVariables, T.Restore>;
   };
 
@@ -162,6 +189,8 @@ export function createClient(options: ClientOptions): EnclaveClient {
     applications: op(Docs.ApplicationsDocument, (d) => d.applications),
     networks: op(Docs.NetworksDocument, (d) => d.networks),
     vmImages: op(Docs.VmImagesDocument, (d) => d.vmImages),
+    discoveredVms: op(Docs.DiscoveredVmsDocument, (d) => d.discoveredVms),
+    sessions: op(Docs.SessionsDocument, (d) => d.sessions),
     node: op(Docs.NodeDocument, (d) => d.node),
     nodes: op(Docs.NodesDocument, (d) => d.nodes),
 
@@ -183,6 +212,17 @@ export function createClient(options: ClientOptions): EnclaveClient {
     createApplication: op(Docs.CreateApplicationDocument, (d) => d.createApplication),
     createConfiguration: op(Docs.CreateConfigurationDocument, (d) => d.createConfiguration),
     updateConfiguration: op(Docs.UpdateConfigurationDocument, (d) => d.updateConfiguration),
+    syncInventory: op(Docs.SyncInventoryDocument, (d) => d.syncInventory),
+    registerPrimaryMachine: op(Docs.RegisterPrimaryMachineDocument, (d) => d.registerPrimaryMachine),
+    registerImage: op(Docs.RegisterImageDocument, (d) => d.registerImage),
+    retirePrimaryMachine: op(Docs.RetirePrimaryMachineDocument, (d) => d.retirePrimaryMachine),
+    retireImage: op(Docs.RetireImageDocument, (d) => d.retireImage),
+    setUserRole: op(Docs.SetUserRoleDocument, (d) => d.setUserRole),
+    disableUser: op(Docs.DisableUserDocument, (d) => d.disableUser),
+    enableUser: op(Docs.EnableUserDocument, (d) => d.enableUser),
+    resetUserPassword: op(Docs.ResetUserPasswordDocument, (d) => d.resetUserPassword),
+    changePassword: op(Docs.ChangePasswordDocument, (d) => d.changePassword),
+    endSession: op(Docs.EndSessionDocument, (d) => d.endSession),
 
     cloneStatusChanged: sub(Docs.CloneStatusChangedDocument, (d) => d.cloneStatusChanged),
     cloneEvents: sub(Docs.CloneEventsDocument, (d) => d.cloneEvents),
@@ -200,6 +240,7 @@ export function createClient(options: ClientOptions): EnclaveClient {
       snapshots: list(methods.snapshots),
       events: list(methods.events),
       users: list(methods.users),
+      discoveredVms: list(methods.discoveredVms),
       cloneRestores: list(methods.cloneRestores),
     },
     waitForCloneStatus: (cloneId, status, waitOptions) => waitForCloneStatus(watcher, cloneId, status, waitOptions),

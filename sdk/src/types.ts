@@ -14,10 +14,15 @@ export type Application = G.ApplicationFieldsFragment;
 export type VmImage = G.VmImageFieldsFragment;
 export type Network = G.NetworkFieldsFragment;
 export type PageInfo = G.PageInfoFieldsFragment;
+/** A VM or template the inventory sync found in vSphere. */
+export type DiscoveredVm = G.DiscoveredVmFieldsFragment;
+/** A login (its token is never shown again). */
+export type Session = G.SessionFieldsFragment;
 export type ResourceSummary = NonNullable<G.ResourcesQuery['resources']>;
 export type RdpCredentials = NonNullable<NonNullable<G.CloneRdpCredentialsQuery['clone']>['rdpCredentials']>;
 export type LoginPayload = G.LoginMutation['login'];
 export type CreateUserPayload = G.CreateUserMutation['createUser'];
+export type ResetUserPasswordPayload = G.ResetUserPasswordMutation['resetUserPassword'];
 export type CloneStatusChange = G.CloneStatusChangedSubscription['cloneStatusChanged'];
 export type SnapshotStatusChange = G.SnapshotStatusChangedSubscription['snapshotStatusChanged'];
 /** What `node`/`nodes` tell about a global ID. */
@@ -36,6 +41,11 @@ export type {
   CreateCloneInput,
   CreateConfigurationInput,
   CreateUserInput,
+  DiscoveredVmFilter,
+  DiscoveredVmOrder,
+  DiscoveredVmOrderField,
+  GuestOsFamily,
+  RegisterImageInput,
   EventFilter,
   EventOrder,
   EventOrderField,
@@ -63,4 +73,5 @@ export type ConfigurationConnection = G.ConfigurationsQuery['configurations'];
 export type SnapshotConnection = G.SnapshotsQuery['snapshots'];
 export type EventConnection = G.EventsQuery['events'];
 export type UserConnection = G.UsersQuery['users'];
+export type DiscoveredVmConnection = G.DiscoveredVmsQuery['discoveredVms'];
 export type RestoreConnection = NonNullable<NonNullable<G.CloneRestoresQuery['clone']>['restores']>;

@@ -9,7 +9,7 @@ builder.prismaNode('Application', {
   fields: (t) => ({
     name: t.exposeString('name'),
     description: t.exposeString('description'),
-    images: t.relation('images', { query: { where: { removedAt: null }, orderBy: { name: 'asc' } } }),
+    images: t.relation('images', { query: { where: { removedAt: null, retiredAt: null }, orderBy: { name: 'asc' } } }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
   }),
 });
@@ -32,6 +32,7 @@ builder.prismaNode('VmImage', {
     defaultRamGb: t.exposeInt('defaultRamGb'),
     application: t.relation('application'),
     removedAt: t.expose('removedAt', { type: 'DateTime', nullable: true }),
+    retiredAt: t.expose('retiredAt', { type: 'DateTime', nullable: true, description: 'Set by retireImage: no longer offered for new clones.' }),
   }),
 });
 
@@ -58,7 +59,7 @@ builder.queryFields((t) => ({
     type: ['VmImage'],
     authScopes: { authenticated: true },
     resolve: (query, _root, _args, { prisma }) =>
-      prisma.vmImage.findMany({ ...query, where: { removedAt: null }, orderBy: { name: 'asc' } }),
+      prisma.vmImage.findMany({ ...query, where: { removedAt: null, retiredAt: null }, orderBy: { name: 'asc' } }),
   }),
   networks: t.prismaField({
     type: ['Network'],
@@ -78,7 +79,7 @@ const CreateApplicationInput = builder.inputType('CreateApplicationInput', {
 builder.mutationField('createApplication', (t) =>
   t.withAuth({ admin: true }).prismaField({
     type: 'Application',
-    description: 'Admin only. Images are linked to it by the inventory sync.',
+    description: 'Admin only. Its images are registered from discovered templates with registerImage.',
     args: { input: t.arg({ type: CreateApplicationInput, required: true }) },
     resolve: async (query, _root, { input }, ctx) => {
       const { id } = await createApplication(ctx, ctx.user, input);

@@ -182,7 +182,7 @@ const POWER_MUTATIONS = [
 const CreateCloneInput = builder.inputType('CreateCloneInput', {
   fields: (t) => ({
     name: t.string({ required: true, description: CLONE_NAME_RULE }),
-    description: t.string({ required: true, description: '1–128 characters after trimming; stored trimmed.' }),
+    description: t.string({ description: 'Optional; at most 128 characters after trimming; stored trimmed (empty when omitted).' }),
     imageId: t.id({ required: true, description: 'A VmImage.' }),
     configurationId: t.id({ required: true, description: "A Configuration; its primary is the clone's primary." }),
     networkId: t.id({ required: true, description: 'A Network.' }),

@@ -5,6 +5,8 @@ import './catalog.js';
 import './machine.js';
 import './configuration.js';
 import './user.js';
+import './session.js';
+import './discovery.js';
 import './clone.js';
 import './rdp.js';
 import './snapshot.js';

@@ -27,6 +27,7 @@ export const MachineNode = builder.prismaNode('Machine', {
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     removedAt: t.expose('removedAt', { type: 'DateTime', nullable: true }),
+    retiredAt: t.expose('retiredAt', { type: 'DateTime', nullable: true, description: 'Set by retirePrimaryMachine: no longer offered for new configurations.' }),
   }),
 });
 
@@ -36,13 +37,13 @@ const MachineFilter = builder.inputType('MachineFilter', {
     kind: t.field({ type: MachineKind }),
     powerState: t.field({ type: [PowerState], description: 'Any of these power states.' }),
     online: t.boolean(),
-    includeRemoved: t.boolean({ description: 'Also list machines gone from vSphere (default false).' }),
+    includeRemoved: t.boolean({ description: 'Also list machines gone from vSphere or retired (default false).' }),
   }),
 });
 
 function machineWhere(filter: typeof MachineFilter.$inferInput | null | undefined): Prisma.MachineWhereInput {
   return {
-    ...(filter?.includeRemoved ? {} : { removedAt: null }),
+    ...(filter?.includeRemoved ? {} : { removedAt: null, retiredAt: null }),
     ...(filter?.name ? { name: { contains: likeLiteral(filter.name), mode: 'insensitive' as const } } : {}),
     ...(filter?.kind ? { kind: filter.kind } : {}),
     ...(filter?.powerState?.length ? { powerState: { in: filter.powerState } } : {}),

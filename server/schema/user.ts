@@ -2,7 +2,8 @@
 import { Role as PrismaRole } from '../../prisma/client.js';
 import { builder } from '../builder.js';
 import { login, logout } from '../services/sessions.js';
-import { createUser } from '../services/users.js';
+import { createUser, resetUserPassword, setUserDisabled, setUserRole } from '../services/users.js';
+import { decodeId } from '../ids.js';
 
 export const Role = builder.enumType(PrismaRole, {
   name: 'Role',
@@ -41,6 +42,7 @@ const LoginPayload = builder
   });
 
 const CreateUserPayload = builder.objectRef<{ userId: string; password: string }>('CreateUserPayload').implement({
+  description: 'A user and the password generated for them, shown only here.',
   fields: (t) => ({
     password: t.exposeString('password', {
       description: 'The generated password. Shown only here, once: hand it to the user.',
@@ -102,3 +104,37 @@ builder.mutationFields((t) => ({
     resolve: (_root, { input }, ctx) => createUser(ctx, ctx.user, input),
   }),
 }));
+
+const userDbId = (userId: string | number) => decodeId(String(userId), 'User', 'userId');
+
+builder.mutationFields((t) => {
+  const admin = t.withAuth({ admin: true });
+  const byId = (query: object, id: string, ctx: { prisma: import('../../prisma/client.js').PrismaClient }) =>
+    ctx.prisma.user.findUniqueOrThrow({ ...query, where: { id } });
+  return {
+    setUserRole: admin.prismaField({
+      type: 'User',
+      description: "Admin only. The user's open subscriptions end (they re-subscribe under the new role). Refused (INVALID_STATE) when it would leave no enabled GLOBAL_ADMIN.",
+      args: { userId: t.arg.id({ required: true }), role: t.arg({ type: Role, required: true }) },
+      resolve: async (query, _root, args, ctx) => byId(query, (await setUserRole(ctx, ctx.user, userDbId(args.userId), args.role)).id, ctx),
+    }),
+    disableUser: admin.prismaField({
+      type: 'User',
+      description: 'Admin only. The user can no longer log in, and every session of theirs ends now. Refused (INVALID_STATE) for the last enabled GLOBAL_ADMIN.',
+      args: { userId: t.arg.id({ required: true }) },
+      resolve: async (query, _root, args, ctx) => byId(query, (await setUserDisabled(ctx, ctx.user, userDbId(args.userId), true)).id, ctx),
+    }),
+    enableUser: admin.prismaField({
+      type: 'User',
+      description: 'Admin only. The user may log in again.',
+      args: { userId: t.arg.id({ required: true }) },
+      resolve: async (query, _root, args, ctx) => byId(query, (await setUserDisabled(ctx, ctx.user, userDbId(args.userId), false)).id, ctx),
+    }),
+    resetUserPassword: admin.field({
+      type: CreateUserPayload,
+      description: "Admin only. A new generated password, shown once; the user's sessions end.",
+      args: { userId: t.arg.id({ required: true }) },
+      resolve: (_root, args, ctx) => resetUserPassword(ctx, ctx.user, userDbId(args.userId)),
+    }),
+  };
+});

@@ -1,4 +1,4 @@
-// Applications: what clones are built from. Their images are linked by the inventory sync.
+// Applications: what clones are built from. Their images are registered by an admin (registerImage).
 import { conflict, validationError } from '../../domain/errors.js';
 import { checkApplicationInput } from '../../domain/validation.js';
 import { recordEvent } from '../../infra/events.js';

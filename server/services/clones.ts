@@ -25,13 +25,15 @@ import {
 import { cloneWorkflowId } from '../../workflows/ids.js';
 import { CLONE_ID, CLONE_STATUS } from '../../workflows/searchAttributes.js';
 import { decodeId } from '../ids.js';
+import { lockImage } from './inventory.js';
 import type { ActingUser, AppServices } from './types.js';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 export interface CreateCloneInput {
   name: string;
-  description: string;
+  /** Optional; stored trimmed, empty when omitted. */
+  description?: string | null;
   imageId: string;
   configurationId: string;
   networkId: string;
@@ -79,14 +81,17 @@ export async function createClone(
 
   const name = input.name.trim();
   const [image, configuration, network, sameName] = await Promise.all([
-    prisma.vmImage.findFirst({ where: { id: ids.imageId, removedAt: null }, select: { id: true } }),
-    prisma.configuration.findUnique({ where: { id: ids.configurationId }, select: { id: true } }),
+    prisma.vmImage.findFirst({ where: { id: ids.imageId, removedAt: null, retiredAt: null }, select: { id: true, name: true, applicationId: true } }),
+    prisma.configuration.findUnique({ where: { id: ids.configurationId }, select: { id: true, applicationId: true, application: { select: { name: true } } } }),
     prisma.network.findFirst({ where: { id: ids.networkId, removedAt: null }, select: { id: true } }),
     prisma.clone.findUnique({ where: { name }, select: { id: true } }),
   ]);
   if (!image) throw notFound('image', 'input.imageId');
   if (!configuration) throw notFound('configuration', 'input.configurationId');
   if (!network) throw notFound('network', 'input.networkId');
+  if (image.applicationId !== configuration.applicationId) {
+    throw validationError([{ field: 'input.imageId', message: `the image "${image.name}" is not an image of the configuration's application "${configuration.application.name}"` }]);
+  }
   // The name is taken: by another clone (CONFLICT), or by a concurrent retry with the same
   // idempotency key that committed after the lookup above, whose clone is the answer.
   const nameTaken = async () => {
@@ -100,11 +105,14 @@ export async function createClone(
   let clone: { id: string; createdAt: Date };
   try {
     clone = await prisma.$transaction(async (tx) => {
+      // retireImage holds this lock while it checks for clones of the image.
+      await lockImage(tx, ids.imageId);
+      if (!(await tx.vmImage.findFirst({ where: { id: ids.imageId, retiredAt: null }, select: { id: true } }))) throw notFound('image', 'input.imageId');
       await reserveCapacity(tx, { cpu: input.cpu, ramGb: input.ramGb });
       const created = await tx.clone.create({
         data: {
           name,
-          description: input.description.trim(),
+          description: (input.description ?? '').trim(),
           imageId: ids.imageId,
           configurationId: ids.configurationId,
           networkId: ids.networkId,
@@ -231,7 +239,7 @@ export function createRequestHash(input: CreateCloneInput): string {
   };
   const normalized = [
     input.name.trim(),
-    input.description.trim(),
+    (input.description ?? '').trim(),
     ref(input.imageId, 'VmImage'),
     ref(input.configurationId, 'Configuration'),
     ref(input.networkId, 'Network'),

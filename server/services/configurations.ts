@@ -63,7 +63,7 @@ export async function createConfiguration(
   if (!problems.empty) throw validationError(problems.list);
   const name = input.name.trim();
   const [primary, application, sameName, samePair] = await Promise.all([
-    prisma.machine.findFirst({ where: { id: ids.primaryMachineId, kind: 'PRIMARY', removedAt: null }, select: { id: true } }),
+    prisma.machine.findFirst({ where: { id: ids.primaryMachineId, kind: 'PRIMARY', removedAt: null, retiredAt: null }, select: { id: true } }),
     prisma.application.findUnique({ where: { id: ids.applicationId }, select: { id: true } }),
     prisma.configuration.findUnique({ where: { name }, select: { id: true } }),
     prisma.configuration.findUnique({

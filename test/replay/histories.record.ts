@@ -130,6 +130,16 @@ it('records provisioning, power actions, a crash check and delete', async () => 
   await save('clone-provision-power-crash-delete', handle);
 });
 
+it('records an inventory sync that discovers VMs and templates', async () => {
+  const sync = await stack.temporal.workflow.start('inventorySyncWorkflow', {
+    taskQueue: stack.taskQueue,
+    workflowId: `inventory-sync-recorded-${randomUUID()}`,
+  });
+  await sync.result();
+  expect(await stack.prisma.discoveredVm.count()).toBeGreaterThan(0);
+  await save('inventory-sync-discovery', sync);
+});
+
 it('records continue-as-new and the run that continues', async () => {
   const { handle } = await startClone('Replay long-lived', { historyEventLimit: 40 });
   await idle(handle, { phase: 'serving', status: 'RUNNING' });

@@ -55,7 +55,15 @@ export interface TestStack extends ApiStack {
   workerEnv: NodeJS.ProcessEnv;
 }
 
+/** A stack on vcsim's default inventory with an empty database: no users, no demo data (onboarding). */
+export interface BareStack extends ApiStack {
+  vsphere: VSphereClient;
+  workerEnv: NodeJS.ProcessEnv;
+}
+
 export interface TestStackOptions {
+  /** Seed the demo users and data (default true); false leaves the database as migrated, empty. */
+  demo?: boolean;
   /**
    * Start a vcsim of the file's own and seed the demo data (default true). Without it there is no
    * worker and no guest simulator either: the API tests write their rows with `writeFixture`.
@@ -77,8 +85,9 @@ export interface TestStackOptions {
 }
 
 export function startTestStack(options: TestStackOptions & { vsphere: false }): Promise<ApiStack>;
+export function startTestStack(options: TestStackOptions & { demo: false }): Promise<BareStack>;
 export function startTestStack(options?: TestStackOptions): Promise<TestStack>;
-export async function startTestStack(options: TestStackOptions = {}): Promise<ApiStack | TestStack> {
+export async function startTestStack(options: TestStackOptions = {}): Promise<ApiStack | TestStack | BareStack> {
   installTestLogging();
   const cleanups = cleanupStack();
   const { close } = cleanups;
@@ -155,12 +164,13 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Ap
     };
     if (!settings || !vsphere) return stack;
 
+    const workerEnv = { ...process.env, ...workerEnvFor(settings) };
     const users = {
       admin: { username: 'admin', name: 'Ada Admin', role: 'GLOBAL_ADMIN', password: generatePassword() },
       operator: { username: 'operator', name: 'Otto Operator', role: 'MACHINE_ADMIN', password: generatePassword() },
       developer: { username: 'developer', name: 'Dev Eloper', role: 'DEVELOPER', password: generatePassword() },
     } satisfies Record<string, DemoUser>;
-    const seed = await seedDemo(prisma, vsphere, { users: Object.values(users) });
+    const seed = options.demo === false ? undefined : await seedDemo(prisma, vsphere, { users: Object.values(users) });
 
     if (workerConnection) {
       const worker: Worker = await createWorker({
@@ -182,7 +192,8 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Ap
       const guests: GuestSimulator = startGuestSimulator(vsphere, { intervalMs: 250, bootDelayMs: 500 });
       cleanups.push(() => guests.stop());
     }
-    const full: TestStack = Object.assign(stack, { vsphere, seed, users, workerEnv: { ...process.env, ...workerEnvFor(settings) } });
+    if (!seed) return Object.assign(stack, { vsphere, workerEnv }) satisfies BareStack;
+    const full: TestStack = Object.assign(stack, { vsphere, seed, users, workerEnv });
     return full;
   } catch (error) {
     await close();

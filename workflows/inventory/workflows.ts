@@ -1,12 +1,13 @@
 // `inventory-sync`: refreshes PostgreSQL's view of vSphere, run by the Temporal Schedule of the
 // same name. The four parts are independent, so one failing does not hold back the others; the
 // run still fails (visible in the Schedule's recent actions) if any part did.
-import { ApplicationFailure, getExternalWorkflowHandle, proxyActivities } from '@temporalio/workflow';
+import { ApplicationFailure, getExternalWorkflowHandle, patched, proxyActivities } from '@temporalio/workflow';
 import { vmDownSignal } from '../clone/messages.js';
 import { cloneWorkflowId } from '../ids.js';
 import type { InventoryActivities } from './activities.js';
+import type { DiscoveryActivities } from './discovery.js';
 
-const inventory = proxyActivities<InventoryActivities>({
+const inventory = proxyActivities<InventoryActivities & DiscoveryActivities>({
   startToCloseTimeout: '5m',
   heartbeatTimeout: '1m',
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 3 },
@@ -18,6 +19,8 @@ export async function inventorySyncWorkflow(): Promise<void> {
     networks: inventory.syncNetworkInventory(),
     templates: inventory.syncTemplateInventory(),
     capacity: inventory.sampleCapacity(),
+    // Added after histories were recorded: runs of older code did not discover.
+    ...(patched('inventory-discovery') ? { discovery: inventory.syncDiscoveredVms() } : {}),
   };
   const outcomes = await Promise.allSettled(Object.values(parts));
   const machines = outcomes[0]!;

@@ -44,6 +44,18 @@ export const ConfigurationOrderField = {
 } as const;
 
 export type ConfigurationOrderField = typeof ConfigurationOrderField[keyof typeof ConfigurationOrderField];
+export const DiscoveredVmOrderField = {
+  CPU: 'CPU',
+  FIRST_SEEN_AT: 'FIRST_SEEN_AT',
+  GUEST_ID: 'GUEST_ID',
+  IS_TEMPLATE: 'IS_TEMPLATE',
+  LAST_SEEN_AT: 'LAST_SEEN_AT',
+  NAME: 'NAME',
+  POWER_STATE: 'POWER_STATE',
+  RAM: 'RAM'
+} as const;
+
+export type DiscoveredVmOrderField = typeof DiscoveredVmOrderField[keyof typeof DiscoveredVmOrderField];
 /** The machine-readable code of an error, in its `extensions.code`. */
 export const ErrorCode = {
   /** The operation clashes with an existing object or a concurrent request. */

@@ -91,8 +91,8 @@ export type CreateCloneInput = {
   configurationId: string;
   /** CPU cores, at least 1. */
   cpu: number;
-  /** 1–128 characters after trimming; stored trimmed. */
-  description: string;
+  /** Optional; at most 128 characters after trimming; stored trimmed (empty when omitted). */
+  description?: string | null | undefined;
   /** Makes a retried request return the first result; overrides the `Idempotency-Key` header. */
   idempotencyKey?: string | null | undefined;
   /** A VmImage. */
@@ -128,6 +128,35 @@ export type CreateUserInput = {
   username: string;
 };
 
+export type DiscoveredVmFilter = {
+  guestOsFamily?: GuestOsFamily | null | undefined;
+  /** Also list VMs no longer in vSphere (default false). */
+  includeGone?: boolean | null | undefined;
+  /** true: templates only; false: VMs only. */
+  isTemplate?: boolean | null | undefined;
+  /** true: registered (or clone VMs) only; false: not yet registered only. */
+  managed?: boolean | null | undefined;
+  /** Name contains this text, case-insensitive; `%` and `_` match only themselves. */
+  name?: string | null | undefined;
+  /** Any of these power states. */
+  powerState?: Array<PowerState> | null | undefined;
+};
+
+export type DiscoveredVmOrder = {
+  direction?: OrderDirection | null | undefined;
+  field: DiscoveredVmOrderField;
+};
+
+export type DiscoveredVmOrderField =
+  | 'CPU'
+  | 'FIRST_SEEN_AT'
+  | 'GUEST_ID'
+  | 'IS_TEMPLATE'
+  | 'LAST_SEEN_AT'
+  | 'NAME'
+  | 'POWER_STATE'
+  | 'RAM';
+
 export type EventFilter = {
   /** Events caused by this User. */
   actorId?: string | null | undefined;
@@ -152,8 +181,14 @@ export type EventOrderField =
   | 'CREATED_AT'
   | 'TYPE';
 
+/** What an image's guest customization sets up; a clone's credentials follow it. */
+export type GuestOsFamily =
+  | 'LINUX'
+  | 'OTHER'
+  | 'WINDOWS';
+
 export type MachineFilter = {
-  /** Also list machines gone from vSphere (default false). */
+  /** Also list machines gone from vSphere or retired (default false). */
   includeRemoved?: boolean | null | undefined;
   kind?: MachineKind | null | undefined;
   /** Name contains this text, case-insensitive; `%` and `_` match only themselves. */
@@ -196,6 +231,20 @@ export type PowerState =
   | 'POWERED_ON'
   | 'SUSPENDED'
   | 'UNKNOWN';
+
+export type RegisterImageInput = {
+  applicationId: string;
+  /** Default: the template's CPU count. */
+  defaultCpu?: number | null | undefined;
+  /** Default: the template's RAM. */
+  defaultRamGb?: number | null | undefined;
+  /** A discovered template (isTemplate). */
+  discoveredVmId: string;
+  /** Default: derived from the template's guest id. */
+  guestOsFamily?: GuestOsFamily | null | undefined;
+  /** Default: the template's name. */
+  name?: string | null | undefined;
+};
 
 export type RestoreStatus =
   | 'CANCELLED'
@@ -283,7 +332,7 @@ export type CreateConfigurationMutationVariables = Exact<{
 }>;
 
 
-export type CreateConfigurationMutation = { createConfiguration: { id: string, name: string, scheduleCron: string | null, scheduleIntervalSeconds: number | null, retention: number, autoRestore: boolean, createdAt: string, updatedAt: string, application: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } } };
+export type CreateConfigurationMutation = { createConfiguration: { id: string, name: string, scheduleCron: string | null, scheduleIntervalSeconds: number | null, retention: number, autoRestore: boolean, createdAt: string, updatedAt: string, application: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null } } };
 
 export type UpdateConfigurationMutationVariables = Exact<{
   configurationId: string;
@@ -291,21 +340,83 @@ export type UpdateConfigurationMutationVariables = Exact<{
 }>;
 
 
-export type UpdateConfigurationMutation = { updateConfiguration: { id: string, name: string, scheduleCron: string | null, scheduleIntervalSeconds: number | null, retention: number, autoRestore: boolean, createdAt: string, updatedAt: string, application: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } } };
+export type UpdateConfigurationMutation = { updateConfiguration: { id: string, name: string, scheduleCron: string | null, scheduleIntervalSeconds: number | null, retention: number, autoRestore: boolean, createdAt: string, updatedAt: string, application: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null } } };
+
+export type SyncInventoryMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type SyncInventoryMutation = { syncInventory: boolean };
+
+export type RegisterPrimaryMachineMutationVariables = Exact<{
+  discoveredVmId: string;
+}>;
+
+
+export type RegisterPrimaryMachineMutation = { registerPrimaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null } };
+
+export type RegisterImageMutationVariables = Exact<{
+  input: RegisterImageInput;
+}>;
+
+
+export type RegisterImageMutation = { registerImage: { id: string, name: string, guestOs: string, defaultCpu: number, defaultRamGb: number, vsphereRef: string, guestOsFamily: GuestOsFamily, removedAt: string | null, retiredAt: string | null, application: { id: string, name: string } } };
+
+export type RetirePrimaryMachineMutationVariables = Exact<{
+  machineId: string;
+}>;
+
+
+export type RetirePrimaryMachineMutation = { retirePrimaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null } };
+
+export type RetireImageMutationVariables = Exact<{
+  imageId: string;
+}>;
+
+
+export type RetireImageMutation = { retireImage: { id: string, name: string, guestOs: string, defaultCpu: number, defaultRamGb: number, vsphereRef: string, guestOsFamily: GuestOsFamily, removedAt: string | null, retiredAt: string | null, application: { id: string, name: string } } };
+
+export type SetUserRoleMutationVariables = Exact<{
+  userId: string;
+  role: Role;
+}>;
+
+
+export type SetUserRoleMutation = { setUserRole: { id: string, username: string, name: string, role: Role, createdAt: string, disabledAt: string | null } };
+
+export type DisableUserMutationVariables = Exact<{
+  userId: string;
+}>;
+
+
+export type DisableUserMutation = { disableUser: { id: string, username: string, name: string, role: Role, createdAt: string, disabledAt: string | null } };
+
+export type EnableUserMutationVariables = Exact<{
+  userId: string;
+}>;
+
+
+export type EnableUserMutation = { enableUser: { id: string, username: string, name: string, role: Role, createdAt: string, disabledAt: string | null } };
+
+export type ResetUserPasswordMutationVariables = Exact<{
+  userId: string;
+}>;
+
+
+export type ResetUserPasswordMutation = { resetUserPassword: { password: string, user: { id: string, username: string, name: string, role: Role, createdAt: string, disabledAt: string | null } } };
 
 export type UserFieldsFragment = { id: string, username: string, name: string, role: Role, createdAt: string, disabledAt: string | null };
 
-export type MachineFieldsFragment = { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null };
+export type MachineFieldsFragment = { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null };
 
 export type NetworkFieldsFragment = { id: string, name: string, kind: NetworkKind, vsphereRef: string, removedAt: string | null };
 
 export type ApplicationFieldsFragment = { id: string, name: string, description: string, createdAt: string };
 
-export type VmImageFieldsFragment = { id: string, name: string, guestOs: string, defaultCpu: number, defaultRamGb: number, vsphereRef: string, removedAt: string | null, application: { id: string, name: string } };
+export type VmImageFieldsFragment = { id: string, name: string, guestOs: string, defaultCpu: number, defaultRamGb: number, vsphereRef: string, guestOsFamily: GuestOsFamily, removedAt: string | null, retiredAt: string | null, application: { id: string, name: string } };
 
-export type ConfigurationFieldsFragment = { id: string, name: string, scheduleCron: string | null, scheduleIntervalSeconds: number | null, retention: number, autoRestore: boolean, createdAt: string, updatedAt: string, application: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } };
+export type ConfigurationFieldsFragment = { id: string, name: string, scheduleCron: string | null, scheduleIntervalSeconds: number | null, retention: number, autoRestore: boolean, createdAt: string, updatedAt: string, application: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null } };
 
-export type CloneFieldsFragment = { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } | null };
+export type CloneFieldsFragment = { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null } | null };
 
 export type SnapshotFieldsFragment = { id: string, name: string, status: SnapshotStatus, trigger: SnapshotTrigger, startedAt: string, finishedAt: string | null, durationMs: number | null, sizeBytes: number | null, error: string | null, prunedAt: string | null, configuration: { id: string, name: string }, sourceMachine: { id: string, name: string, kind: MachineKind }, clone: { id: string, name: string } | null, requestedBy: { id: string, username: string } | null, retryOf: { id: string } | null };
 
@@ -314,6 +425,10 @@ export type RestoreFieldsFragment = { id: string, status: RestoreStatus, trigger
 export type EventFieldsFragment = { id: string, type: string, createdAt: string, actorKind: ActorKind, subjectType: string, subjectId: string, data: unknown, actor: { id: string, username: string, name: string } | null, clone: { id: string, name: string } | null };
 
 export type PageInfoFieldsFragment = { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null };
+
+export type DiscoveredVmFieldsFragment = { id: string, name: string, vsphereRef: string, isTemplate: boolean, guestId: string, guestFullName: string, guestOsFamily: GuestOsFamily, cpu: number, ramGb: number, powerState: PowerState, managed: boolean, firstSeenAt: string, lastSeenAt: string, goneAt: string | null, machine: { id: string, kind: MachineKind, name: string } | null, image: { id: string, name: string } | null };
+
+export type SessionFieldsFragment = { id: string, createdAt: string, expiresAt: string, lastUsedAt: string, current: boolean };
 
 export type LoginMutationVariables = Exact<{
   username: string;
@@ -333,21 +448,21 @@ export type CreateCloneMutationVariables = Exact<{
 }>;
 
 
-export type CreateCloneMutation = { createClone: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } | null } };
+export type CreateCloneMutation = { createClone: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null } | null } };
 
 export type DeleteCloneMutationVariables = Exact<{
   cloneId: string;
 }>;
 
 
-export type DeleteCloneMutation = { deleteClone: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } | null } };
+export type DeleteCloneMutation = { deleteClone: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null } | null } };
 
 export type StartFailoverMutationVariables = Exact<{
   cloneId: string;
 }>;
 
 
-export type StartFailoverMutation = { startFailover: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } | null } };
+export type StartFailoverMutation = { startFailover: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null } | null } };
 
 export type EndFailoverMutationVariables = Exact<{
   cloneId: string;
@@ -355,7 +470,7 @@ export type EndFailoverMutationVariables = Exact<{
 }>;
 
 
-export type EndFailoverMutation = { endFailover: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } | null } };
+export type EndFailoverMutation = { endFailover: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null } | null } };
 
 export type CreateSnapshotMutationVariables = Exact<{
   cloneId: string;
@@ -383,35 +498,50 @@ export type StartCloneMutationVariables = Exact<{
 }>;
 
 
-export type StartCloneMutation = { startClone: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } | null } };
+export type StartCloneMutation = { startClone: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null } | null } };
 
 export type StopCloneMutationVariables = Exact<{
   cloneId: string;
 }>;
 
 
-export type StopCloneMutation = { stopClone: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } | null } };
+export type StopCloneMutation = { stopClone: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null } | null } };
 
 export type SuspendCloneMutationVariables = Exact<{
   cloneId: string;
 }>;
 
 
-export type SuspendCloneMutation = { suspendClone: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } | null } };
+export type SuspendCloneMutation = { suspendClone: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null } | null } };
 
 export type ResumeCloneMutationVariables = Exact<{
   cloneId: string;
 }>;
 
 
-export type ResumeCloneMutation = { resumeClone: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } | null } };
+export type ResumeCloneMutation = { resumeClone: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null } | null } };
 
 export type RebootCloneMutationVariables = Exact<{
   cloneId: string;
 }>;
 
 
-export type RebootCloneMutation = { rebootClone: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } | null } };
+export type RebootCloneMutation = { rebootClone: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null } | null } };
+
+export type ChangePasswordMutationVariables = Exact<{
+  oldPassword: string;
+  newPassword: string;
+}>;
+
+
+export type ChangePasswordMutation = { changePassword: boolean };
+
+export type EndSessionMutationVariables = Exact<{
+  sessionId: string;
+}>;
+
+
+export type EndSessionMutation = { endSession: boolean };
 
 export type MeQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -423,7 +553,7 @@ export type CloneQueryVariables = Exact<{
 }>;
 
 
-export type CloneQuery = { clone: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } | null } | null };
+export type CloneQuery = { clone: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null } | null } | null };
 
 export type ClonesQueryVariables = Exact<{
   filter?: CloneFilter | null | undefined;
@@ -435,7 +565,7 @@ export type ClonesQueryVariables = Exact<{
 }>;
 
 
-export type ClonesQuery = { clones: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } | null } }> } };
+export type ClonesQuery = { clones: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null } | null } }> } };
 
 export type CloneRdpCredentialsQueryVariables = Exact<{
   id: string;
@@ -465,7 +595,7 @@ export type MachinesQueryVariables = Exact<{
 }>;
 
 
-export type MachinesQuery = { machines: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } }> } };
+export type MachinesQuery = { machines: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null } }> } };
 
 export type ConfigurationsQueryVariables = Exact<{
   filter?: ConfigurationFilter | null | undefined;
@@ -477,7 +607,7 @@ export type ConfigurationsQueryVariables = Exact<{
 }>;
 
 
-export type ConfigurationsQuery = { configurations: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, name: string, scheduleCron: string | null, scheduleIntervalSeconds: number | null, retention: number, autoRestore: boolean, createdAt: string, updatedAt: string, application: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } } }> } };
+export type ConfigurationsQuery = { configurations: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, name: string, scheduleCron: string | null, scheduleIntervalSeconds: number | null, retention: number, autoRestore: boolean, createdAt: string, updatedAt: string, application: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null } } }> } };
 
 export type SnapshotsQueryVariables = Exact<{
   filter?: SnapshotFilter | null | undefined;
@@ -531,7 +661,7 @@ export type NetworksQuery = { networks: Array<{ id: string, name: string, kind: 
 export type VmImagesQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type VmImagesQuery = { vmImages: Array<{ id: string, name: string, guestOs: string, defaultCpu: number, defaultRamGb: number, vsphereRef: string, removedAt: string | null, application: { id: string, name: string } }> };
+export type VmImagesQuery = { vmImages: Array<{ id: string, name: string, guestOs: string, defaultCpu: number, defaultRamGb: number, vsphereRef: string, guestOsFamily: GuestOsFamily, removedAt: string | null, retiredAt: string | null, application: { id: string, name: string } }> };
 
 export type NodeQueryVariables = Exact<{
   id: string;
@@ -542,10 +672,12 @@ export type NodeQuery = { node:
     | { __typename: 'Application', id: string }
     | { __typename: 'Clone', id: string }
     | { __typename: 'Configuration', id: string }
+    | { __typename: 'DiscoveredVm', id: string }
     | { __typename: 'Event', id: string }
     | { __typename: 'Machine', id: string }
     | { __typename: 'Network', id: string }
     | { __typename: 'Restore', id: string }
+    | { __typename: 'Session', id: string }
     | { __typename: 'Snapshot', id: string }
     | { __typename: 'User', id: string }
     | { __typename: 'VmImage', id: string }
@@ -560,21 +692,42 @@ export type NodesQuery = { nodes: Array<
     | { __typename: 'Application', id: string }
     | { __typename: 'Clone', id: string }
     | { __typename: 'Configuration', id: string }
+    | { __typename: 'DiscoveredVm', id: string }
     | { __typename: 'Event', id: string }
     | { __typename: 'Machine', id: string }
     | { __typename: 'Network', id: string }
     | { __typename: 'Restore', id: string }
+    | { __typename: 'Session', id: string }
     | { __typename: 'Snapshot', id: string }
     | { __typename: 'User', id: string }
     | { __typename: 'VmImage', id: string }
    | null> };
+
+export type DiscoveredVmsQueryVariables = Exact<{
+  filter?: DiscoveredVmFilter | null | undefined;
+  orderBy?: DiscoveredVmOrder | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  last?: number | null | undefined;
+  before?: string | null | undefined;
+}>;
+
+
+export type DiscoveredVmsQuery = { discoveredVms: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, name: string, vsphereRef: string, isTemplate: boolean, guestId: string, guestFullName: string, guestOsFamily: GuestOsFamily, cpu: number, ramGb: number, powerState: PowerState, managed: boolean, firstSeenAt: string, lastSeenAt: string, goneAt: string | null, machine: { id: string, kind: MachineKind, name: string } | null, image: { id: string, name: string } | null } }> } };
+
+export type SessionsQueryVariables = Exact<{
+  userId?: string | null | undefined;
+}>;
+
+
+export type SessionsQuery = { sessions: Array<{ id: string, createdAt: string, expiresAt: string, lastUsedAt: string, current: boolean }> };
 
 export type CloneStatusChangedSubscriptionVariables = Exact<{
   cloneId?: string | null | undefined;
 }>;
 
 
-export type CloneStatusChangedSubscription = { cloneStatusChanged: { at: string, status: CloneStatus, failover: boolean, clone: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } | null } | null } };
+export type CloneStatusChangedSubscription = { cloneStatusChanged: { at: string, status: CloneStatus, failover: boolean, clone: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null } | null } | null } };
 
 export type CloneEventsSubscriptionVariables = Exact<{
   cloneId: string;
@@ -643,7 +796,9 @@ export const VmImageFieldsFragmentDoc = new TypedDocumentString(`
   defaultCpu
   defaultRamGb
   vsphereRef
+  guestOsFamily
   removedAt
+  retiredAt
   application {
     id
     name
@@ -664,6 +819,7 @@ export const MachineFieldsFragmentDoc = new TypedDocumentString(`
   vsphereRef
   createdAt
   removedAt
+  retiredAt
 }
     `, {"fragmentName":"MachineFields"}) as unknown as TypedDocumentString<MachineFieldsFragment, unknown>;
 export const ConfigurationFieldsFragmentDoc = new TypedDocumentString(`
@@ -697,6 +853,7 @@ export const ConfigurationFieldsFragmentDoc = new TypedDocumentString(`
   vsphereRef
   createdAt
   removedAt
+  retiredAt
 }`, {"fragmentName":"ConfigurationFields"}) as unknown as TypedDocumentString<ConfigurationFieldsFragment, unknown>;
 export const CloneFieldsFragmentDoc = new TypedDocumentString(`
     fragment CloneFields on Clone {
@@ -754,6 +911,7 @@ export const CloneFieldsFragmentDoc = new TypedDocumentString(`
   vsphereRef
   createdAt
   removedAt
+  retiredAt
 }`, {"fragmentName":"CloneFields"}) as unknown as TypedDocumentString<CloneFieldsFragment, unknown>;
 export const SnapshotFieldsFragmentDoc = new TypedDocumentString(`
     fragment SnapshotFields on Snapshot {
@@ -840,6 +998,42 @@ export const PageInfoFieldsFragmentDoc = new TypedDocumentString(`
   endCursor
 }
     `, {"fragmentName":"PageInfoFields"}) as unknown as TypedDocumentString<PageInfoFieldsFragment, unknown>;
+export const DiscoveredVmFieldsFragmentDoc = new TypedDocumentString(`
+    fragment DiscoveredVmFields on DiscoveredVm {
+  id
+  name
+  vsphereRef
+  isTemplate
+  guestId
+  guestFullName
+  guestOsFamily
+  cpu
+  ramGb
+  powerState
+  managed
+  firstSeenAt
+  lastSeenAt
+  goneAt
+  machine {
+    id
+    kind
+    name
+  }
+  image {
+    id
+    name
+  }
+}
+    `, {"fragmentName":"DiscoveredVmFields"}) as unknown as TypedDocumentString<DiscoveredVmFieldsFragment, unknown>;
+export const SessionFieldsFragmentDoc = new TypedDocumentString(`
+    fragment SessionFields on Session {
+  id
+  createdAt
+  expiresAt
+  lastUsedAt
+  current
+}
+    `, {"fragmentName":"SessionFields"}) as unknown as TypedDocumentString<SessionFieldsFragment, unknown>;
 export const CreateUserDocument = new TypedDocumentString(`
     mutation CreateUser($input: CreateUserInput!) {
   createUser(input: $input) {
@@ -888,6 +1082,7 @@ export const CreateConfigurationDocument = new TypedDocumentString(`
   vsphereRef
   createdAt
   removedAt
+  retiredAt
 }
 fragment ConfigurationFields on Configuration {
   id
@@ -925,6 +1120,7 @@ export const UpdateConfigurationDocument = new TypedDocumentString(`
   vsphereRef
   createdAt
   removedAt
+  retiredAt
 }
 fragment ConfigurationFields on Configuration {
   id
@@ -943,6 +1139,154 @@ fragment ConfigurationFields on Configuration {
     ...MachineFields
   }
 }`) as unknown as TypedDocumentString<UpdateConfigurationMutation, UpdateConfigurationMutationVariables>;
+export const SyncInventoryDocument = new TypedDocumentString(`
+    mutation SyncInventory {
+  syncInventory
+}
+    `) as unknown as TypedDocumentString<SyncInventoryMutation, SyncInventoryMutationVariables>;
+export const RegisterPrimaryMachineDocument = new TypedDocumentString(`
+    mutation RegisterPrimaryMachine($discoveredVmId: ID!) {
+  registerPrimaryMachine(discoveredVmId: $discoveredVmId) {
+    ...MachineFields
+  }
+}
+    fragment MachineFields on Machine {
+  id
+  name
+  kind
+  powerState
+  online
+  guestIp
+  cpu
+  ramGb
+  lastOnlineAt
+  vsphereRef
+  createdAt
+  removedAt
+  retiredAt
+}`) as unknown as TypedDocumentString<RegisterPrimaryMachineMutation, RegisterPrimaryMachineMutationVariables>;
+export const RegisterImageDocument = new TypedDocumentString(`
+    mutation RegisterImage($input: RegisterImageInput!) {
+  registerImage(input: $input) {
+    ...VmImageFields
+  }
+}
+    fragment VmImageFields on VmImage {
+  id
+  name
+  guestOs
+  defaultCpu
+  defaultRamGb
+  vsphereRef
+  guestOsFamily
+  removedAt
+  retiredAt
+  application {
+    id
+    name
+  }
+}`) as unknown as TypedDocumentString<RegisterImageMutation, RegisterImageMutationVariables>;
+export const RetirePrimaryMachineDocument = new TypedDocumentString(`
+    mutation RetirePrimaryMachine($machineId: ID!) {
+  retirePrimaryMachine(machineId: $machineId) {
+    ...MachineFields
+  }
+}
+    fragment MachineFields on Machine {
+  id
+  name
+  kind
+  powerState
+  online
+  guestIp
+  cpu
+  ramGb
+  lastOnlineAt
+  vsphereRef
+  createdAt
+  removedAt
+  retiredAt
+}`) as unknown as TypedDocumentString<RetirePrimaryMachineMutation, RetirePrimaryMachineMutationVariables>;
+export const RetireImageDocument = new TypedDocumentString(`
+    mutation RetireImage($imageId: ID!) {
+  retireImage(imageId: $imageId) {
+    ...VmImageFields
+  }
+}
+    fragment VmImageFields on VmImage {
+  id
+  name
+  guestOs
+  defaultCpu
+  defaultRamGb
+  vsphereRef
+  guestOsFamily
+  removedAt
+  retiredAt
+  application {
+    id
+    name
+  }
+}`) as unknown as TypedDocumentString<RetireImageMutation, RetireImageMutationVariables>;
+export const SetUserRoleDocument = new TypedDocumentString(`
+    mutation SetUserRole($userId: ID!, $role: Role!) {
+  setUserRole(userId: $userId, role: $role) {
+    ...UserFields
+  }
+}
+    fragment UserFields on User {
+  id
+  username
+  name
+  role
+  createdAt
+  disabledAt
+}`) as unknown as TypedDocumentString<SetUserRoleMutation, SetUserRoleMutationVariables>;
+export const DisableUserDocument = new TypedDocumentString(`
+    mutation DisableUser($userId: ID!) {
+  disableUser(userId: $userId) {
+    ...UserFields
+  }
+}
+    fragment UserFields on User {
+  id
+  username
+  name
+  role
+  createdAt
+  disabledAt
+}`) as unknown as TypedDocumentString<DisableUserMutation, DisableUserMutationVariables>;
+export const EnableUserDocument = new TypedDocumentString(`
+    mutation EnableUser($userId: ID!) {
+  enableUser(userId: $userId) {
+    ...UserFields
+  }
+}
+    fragment UserFields on User {
+  id
+  username
+  name
+  role
+  createdAt
+  disabledAt
+}`) as unknown as TypedDocumentString<EnableUserMutation, EnableUserMutationVariables>;
+export const ResetUserPasswordDocument = new TypedDocumentString(`
+    mutation ResetUserPassword($userId: ID!) {
+  resetUserPassword(userId: $userId) {
+    password
+    user {
+      ...UserFields
+    }
+  }
+}
+    fragment UserFields on User {
+  id
+  username
+  name
+  role
+  createdAt
+  disabledAt
+}`) as unknown as TypedDocumentString<ResetUserPasswordMutation, ResetUserPasswordMutationVariables>;
 export const LoginDocument = new TypedDocumentString(`
     mutation Login($username: String!, $password: String!) {
   login(username: $username, password: $password) {
@@ -985,6 +1329,7 @@ export const CreateCloneDocument = new TypedDocumentString(`
   vsphereRef
   createdAt
   removedAt
+  retiredAt
 }
 fragment CloneFields on Clone {
   id
@@ -1047,6 +1392,7 @@ export const DeleteCloneDocument = new TypedDocumentString(`
   vsphereRef
   createdAt
   removedAt
+  retiredAt
 }
 fragment CloneFields on Clone {
   id
@@ -1109,6 +1455,7 @@ export const StartFailoverDocument = new TypedDocumentString(`
   vsphereRef
   createdAt
   removedAt
+  retiredAt
 }
 fragment CloneFields on Clone {
   id
@@ -1171,6 +1518,7 @@ export const EndFailoverDocument = new TypedDocumentString(`
   vsphereRef
   createdAt
   removedAt
+  retiredAt
 }
 fragment CloneFields on Clone {
   id
@@ -1347,6 +1695,7 @@ export const StartCloneDocument = new TypedDocumentString(`
   vsphereRef
   createdAt
   removedAt
+  retiredAt
 }
 fragment CloneFields on Clone {
   id
@@ -1409,6 +1758,7 @@ export const StopCloneDocument = new TypedDocumentString(`
   vsphereRef
   createdAt
   removedAt
+  retiredAt
 }
 fragment CloneFields on Clone {
   id
@@ -1471,6 +1821,7 @@ export const SuspendCloneDocument = new TypedDocumentString(`
   vsphereRef
   createdAt
   removedAt
+  retiredAt
 }
 fragment CloneFields on Clone {
   id
@@ -1533,6 +1884,7 @@ export const ResumeCloneDocument = new TypedDocumentString(`
   vsphereRef
   createdAt
   removedAt
+  retiredAt
 }
 fragment CloneFields on Clone {
   id
@@ -1595,6 +1947,7 @@ export const RebootCloneDocument = new TypedDocumentString(`
   vsphereRef
   createdAt
   removedAt
+  retiredAt
 }
 fragment CloneFields on Clone {
   id
@@ -1638,6 +1991,16 @@ fragment CloneFields on Clone {
     ...MachineFields
   }
 }`) as unknown as TypedDocumentString<RebootCloneMutation, RebootCloneMutationVariables>;
+export const ChangePasswordDocument = new TypedDocumentString(`
+    mutation ChangePassword($oldPassword: String!, $newPassword: String!) {
+  changePassword(oldPassword: $oldPassword, newPassword: $newPassword)
+}
+    `) as unknown as TypedDocumentString<ChangePasswordMutation, ChangePasswordMutationVariables>;
+export const EndSessionDocument = new TypedDocumentString(`
+    mutation EndSession($sessionId: ID!) {
+  endSession(sessionId: $sessionId)
+}
+    `) as unknown as TypedDocumentString<EndSessionMutation, EndSessionMutationVariables>;
 export const MeDocument = new TypedDocumentString(`
     query Me {
   me {
@@ -1671,6 +2034,7 @@ export const CloneDocument = new TypedDocumentString(`
   vsphereRef
   createdAt
   removedAt
+  retiredAt
 }
 fragment CloneFields on Clone {
   id
@@ -1749,6 +2113,7 @@ export const ClonesDocument = new TypedDocumentString(`
   vsphereRef
   createdAt
   removedAt
+  retiredAt
 }
 fragment CloneFields on Clone {
   id
@@ -1889,6 +2254,7 @@ export const MachinesDocument = new TypedDocumentString(`
   vsphereRef
   createdAt
   removedAt
+  retiredAt
 }
 fragment PageInfoFields on PageInfo {
   hasNextPage
@@ -1931,6 +2297,7 @@ export const ConfigurationsDocument = new TypedDocumentString(`
   vsphereRef
   createdAt
   removedAt
+  retiredAt
 }
 fragment ConfigurationFields on Configuration {
   id
@@ -2149,7 +2516,9 @@ export const VmImagesDocument = new TypedDocumentString(`
   defaultCpu
   defaultRamGb
   vsphereRef
+  guestOsFamily
   removedAt
+  retiredAt
   application {
     id
     name
@@ -2171,6 +2540,72 @@ export const NodesDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<NodesQuery, NodesQueryVariables>;
+export const DiscoveredVmsDocument = new TypedDocumentString(`
+    query DiscoveredVms($filter: DiscoveredVmFilter, $orderBy: DiscoveredVmOrder, $first: Int, $after: String, $last: Int, $before: String) {
+  discoveredVms(
+    filter: $filter
+    orderBy: $orderBy
+    first: $first
+    after: $after
+    last: $last
+    before: $before
+  ) {
+    totalCount
+    pageInfo {
+      ...PageInfoFields
+    }
+    edges {
+      cursor
+      node {
+        ...DiscoveredVmFields
+      }
+    }
+  }
+}
+    fragment PageInfoFields on PageInfo {
+  hasNextPage
+  hasPreviousPage
+  startCursor
+  endCursor
+}
+fragment DiscoveredVmFields on DiscoveredVm {
+  id
+  name
+  vsphereRef
+  isTemplate
+  guestId
+  guestFullName
+  guestOsFamily
+  cpu
+  ramGb
+  powerState
+  managed
+  firstSeenAt
+  lastSeenAt
+  goneAt
+  machine {
+    id
+    kind
+    name
+  }
+  image {
+    id
+    name
+  }
+}`) as unknown as TypedDocumentString<DiscoveredVmsQuery, DiscoveredVmsQueryVariables>;
+export const SessionsDocument = new TypedDocumentString(`
+    query Sessions($userId: ID) {
+  sessions(userId: $userId) {
+    ...SessionFields
+  }
+}
+    fragment SessionFields on Session {
+  id
+  createdAt
+  expiresAt
+  lastUsedAt
+  current
+}`) as unknown as TypedDocumentString<SessionsQuery, SessionsQueryVariables>;
 export const CloneStatusChangedDocument = new TypedDocumentString(`
     subscription CloneStatusChanged($cloneId: ID) {
   cloneStatusChanged(cloneId: $cloneId) {
@@ -2195,6 +2630,7 @@ export const CloneStatusChangedDocument = new TypedDocumentString(`
   vsphereRef
   createdAt
   removedAt
+  retiredAt
 }
 fragment CloneFields on Clone {
   id
