@@ -12,6 +12,7 @@ import { ensureSearchAttributes } from './namespace.js';
 import { createRestoreActivities } from './restores/activities.js';
 import { syncAllConfigurationSchedules } from './snapshots/schedules.js';
 import { createInventoryActivities } from './inventory/activities.js';
+import { createOperationActivities } from './operations/activities.js';
 import { createSnapshotActivities } from './snapshots/activities.js';
 import type { VSphereClient } from './vsphere/index.js';
 
@@ -38,6 +39,7 @@ export function createWorker(deps: WorkerDeps): Promise<Worker> {
       ...createRestoreActivities(deps),
       ...createSnapshotActivities(deps),
       ...createInventoryActivities(deps),
+      ...createOperationActivities(deps),
     },
   });
 }

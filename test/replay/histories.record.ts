@@ -93,7 +93,7 @@ async function request(handle: WorkflowHandle, body: RequestBody, then: Partial<
 }
 
 async function deleteAndFinish(handle: WorkflowHandle): Promise<void> {
-  await handle.executeUpdate(deleteCloneUpdate);
+  await handle.executeUpdate(deleteCloneUpdate, { args: [{ actorId }] });
   await handle.result();
 }
 

@@ -114,6 +114,8 @@ export type CreateConfigurationInput = {
   primaryMachineId: string;
   /** Keep the last N DONE snapshots (1–1000). */
   retention?: number | null | undefined;
+  /** Standby lag (60 s to a year) within which a clone is ready for failover; default two snapshot intervals, or a day with a cron schedule. */
+  rpoTargetSeconds?: number | null | undefined;
   /** Five-field cron expression (UTC); give this or scheduleIntervalSeconds. */
   scheduleCron?: string | null | undefined;
   /** At least 300; give this or scheduleCron. */
@@ -260,6 +262,8 @@ export type SnapshotTrigger =
 export type UpdateConfigurationInput = {
   autoRestore?: boolean | null | undefined;
   retention?: number | null | undefined;
+  /** Standby lag (60 s to a year) within which a clone is ready for failover. */
+  rpoTargetSeconds?: number | null | undefined;
   scheduleCron?: string | null | undefined;
   scheduleIntervalSeconds?: number | null | undefined;
 };
@@ -545,6 +549,7 @@ export type NodeQuery = { node:
     | { __typename: 'Event', id: string }
     | { __typename: 'Machine', id: string }
     | { __typename: 'Network', id: string }
+    | { __typename: 'Operation', id: string }
     | { __typename: 'Restore', id: string }
     | { __typename: 'Snapshot', id: string }
     | { __typename: 'User', id: string }
@@ -563,6 +568,7 @@ export type NodesQuery = { nodes: Array<
     | { __typename: 'Event', id: string }
     | { __typename: 'Machine', id: string }
     | { __typename: 'Network', id: string }
+    | { __typename: 'Operation', id: string }
     | { __typename: 'Restore', id: string }
     | { __typename: 'Snapshot', id: string }
     | { __typename: 'User', id: string }
