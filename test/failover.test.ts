@@ -195,8 +195,8 @@ describe('one active system per configuration', () => {
     const winner = winners[0]!.data.startFailover;
     const [winnerClone, loserClone] = winner.id === clones.a.gid ? [clones.a, clones.b] : [clones.b, clones.a];
     const winnerName = (await cloneRow(winnerClone.id)).name;
-    expect(losers[0]!.errors[0].extensions.code).toBe('INVALID_STATE');
-    expect(losers[0]!.errors[0].message).toContain(`clone "${winnerName}" is the active system of this configuration`);
+    expect(losers[0]!.errors?.[0]?.extensions?.code).toBe('INVALID_STATE');
+    expect(losers[0]!.errors?.[0]?.message).toContain(`clone "${winnerName}" is the active system of this configuration`);
     expect(await stack.prisma.operation.count({ where: { cloneId: loserClone.id, type: 'START_FAILOVER' } })).toBe(0);
 
     // The answer carries the operation; it runs fencing, then the switch.

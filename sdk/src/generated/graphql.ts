@@ -189,6 +189,25 @@ export type NetworkKind =
   | 'DISTRIBUTED'
   | 'STANDARD';
 
+export type OperationStatus =
+  | 'CANCELLED'
+  | 'FAILED'
+  | 'QUEUED'
+  | 'RUNNING'
+  | 'SUCCEEDED';
+
+export type OperationType =
+  | 'CREATE_SNAPSHOT'
+  | 'DELETE'
+  | 'END_FAILOVER'
+  | 'POWER_OFF'
+  | 'POWER_ON'
+  | 'REBOOT'
+  | 'RESTORE'
+  | 'RESUME'
+  | 'START_FAILOVER'
+  | 'SUSPEND';
+
 export type OrderDirection =
   | 'ASC'
   | 'DESC';
@@ -287,7 +306,7 @@ export type CreateConfigurationMutationVariables = Exact<{
 }>;
 
 
-export type CreateConfigurationMutation = { createConfiguration: { id: string, name: string, scheduleCron: string | null, scheduleIntervalSeconds: number | null, retention: number, autoRestore: boolean, createdAt: string, updatedAt: string, application: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } } };
+export type CreateConfigurationMutation = { createConfiguration: { id: string, name: string, scheduleCron: string | null, scheduleIntervalSeconds: number | null, retention: number, autoRestore: boolean, rpoTargetSeconds: number, createdAt: string, updatedAt: string, application: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } } };
 
 export type UpdateConfigurationMutationVariables = Exact<{
   configurationId: string;
@@ -295,7 +314,7 @@ export type UpdateConfigurationMutationVariables = Exact<{
 }>;
 
 
-export type UpdateConfigurationMutation = { updateConfiguration: { id: string, name: string, scheduleCron: string | null, scheduleIntervalSeconds: number | null, retention: number, autoRestore: boolean, createdAt: string, updatedAt: string, application: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } } };
+export type UpdateConfigurationMutation = { updateConfiguration: { id: string, name: string, scheduleCron: string | null, scheduleIntervalSeconds: number | null, retention: number, autoRestore: boolean, rpoTargetSeconds: number, createdAt: string, updatedAt: string, application: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } } };
 
 export type UserFieldsFragment = { id: string, username: string, name: string, role: Role, createdAt: string, disabledAt: string | null };
 
@@ -307,7 +326,7 @@ export type ApplicationFieldsFragment = { id: string, name: string, description:
 
 export type VmImageFieldsFragment = { id: string, name: string, guestOs: string, defaultCpu: number, defaultRamGb: number, vsphereRef: string, removedAt: string | null, application: { id: string, name: string } };
 
-export type ConfigurationFieldsFragment = { id: string, name: string, scheduleCron: string | null, scheduleIntervalSeconds: number | null, retention: number, autoRestore: boolean, createdAt: string, updatedAt: string, application: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } };
+export type ConfigurationFieldsFragment = { id: string, name: string, scheduleCron: string | null, scheduleIntervalSeconds: number | null, retention: number, autoRestore: boolean, rpoTargetSeconds: number, createdAt: string, updatedAt: string, application: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } };
 
 export type CloneFieldsFragment = { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } | null };
 
@@ -318,6 +337,10 @@ export type RestoreFieldsFragment = { id: string, status: RestoreStatus, trigger
 export type EventFieldsFragment = { id: string, type: string, createdAt: string, actorKind: ActorKind, subjectType: string, subjectId: string, data: unknown, actor: { id: string, username: string, name: string } | null, clone: { id: string, name: string } | null };
 
 export type PageInfoFieldsFragment = { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null };
+
+export type OperationFieldsFragment = { id: string, type: OperationType, status: OperationStatus, phase: string | null, error: string | null, forced: boolean, options: unknown, requestedAt: string, startedAt: string | null, finishedAt: string | null, requestedBy: { id: string, username: string, name: string } | null, snapshot: { id: string, name: string, status: SnapshotStatus } | null, clone: { id: string, name: string } };
+
+export type FailoverReadinessFieldsFragment = { ready: boolean, overridable: boolean, reasons: Array<string>, status: string, standbyLagSeconds: number | null, rpoTargetSeconds: number, lastRestore: { status: RestoreStatus, finishedAt: string | null, error: string | null } | null };
 
 export type LoginMutationVariables = Exact<{
   username: string;
@@ -344,14 +367,16 @@ export type DeleteCloneMutationVariables = Exact<{
 }>;
 
 
-export type DeleteCloneMutation = { deleteClone: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } | null } };
+export type DeleteCloneMutation = { deleteClone: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, currentOperation: { id: string, type: OperationType, status: OperationStatus, phase: string | null, error: string | null, forced: boolean, options: unknown, requestedAt: string, startedAt: string | null, finishedAt: string | null, requestedBy: { id: string, username: string, name: string } | null, snapshot: { id: string, name: string, status: SnapshotStatus } | null, clone: { id: string, name: string } } | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } | null } };
 
 export type StartFailoverMutationVariables = Exact<{
   cloneId: string;
+  force?: boolean | null | undefined;
+  fencePrimary?: boolean | null | undefined;
 }>;
 
 
-export type StartFailoverMutation = { startFailover: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } | null } };
+export type StartFailoverMutation = { startFailover: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, currentOperation: { id: string, type: OperationType, status: OperationStatus, phase: string | null, error: string | null, forced: boolean, options: unknown, requestedAt: string, startedAt: string | null, finishedAt: string | null, requestedBy: { id: string, username: string, name: string } | null, snapshot: { id: string, name: string, status: SnapshotStatus } | null, clone: { id: string, name: string } } | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } | null } };
 
 export type EndFailoverMutationVariables = Exact<{
   cloneId: string;
@@ -359,14 +384,14 @@ export type EndFailoverMutationVariables = Exact<{
 }>;
 
 
-export type EndFailoverMutation = { endFailover: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } | null } };
+export type EndFailoverMutation = { endFailover: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, currentOperation: { id: string, type: OperationType, status: OperationStatus, phase: string | null, error: string | null, forced: boolean, options: unknown, requestedAt: string, startedAt: string | null, finishedAt: string | null, requestedBy: { id: string, username: string, name: string } | null, snapshot: { id: string, name: string, status: SnapshotStatus } | null, clone: { id: string, name: string } } | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } | null } };
 
 export type CreateSnapshotMutationVariables = Exact<{
   cloneId: string;
 }>;
 
 
-export type CreateSnapshotMutation = { createSnapshot: { id: string, name: string, status: SnapshotStatus, trigger: SnapshotTrigger, startedAt: string, finishedAt: string | null, durationMs: number | null, sizeBytes: number | null, error: string | null, prunedAt: string | null, configuration: { id: string, name: string }, sourceMachine: { id: string, name: string, kind: MachineKind }, clone: { id: string, name: string } | null, requestedBy: { id: string, username: string } | null, retryOf: { id: string } | null } };
+export type CreateSnapshotMutation = { createSnapshot: { id: string, name: string, status: SnapshotStatus, trigger: SnapshotTrigger, startedAt: string, finishedAt: string | null, durationMs: number | null, sizeBytes: number | null, error: string | null, prunedAt: string | null, operation: { id: string, type: OperationType, status: OperationStatus, phase: string | null, error: string | null, forced: boolean, options: unknown, requestedAt: string, startedAt: string | null, finishedAt: string | null, requestedBy: { id: string, username: string, name: string } | null, snapshot: { id: string, name: string, status: SnapshotStatus } | null, clone: { id: string, name: string } } | null, configuration: { id: string, name: string }, sourceMachine: { id: string, name: string, kind: MachineKind }, clone: { id: string, name: string } | null, requestedBy: { id: string, username: string } | null, retryOf: { id: string } | null } };
 
 export type RetrySnapshotMutationVariables = Exact<{
   snapshotId: string;
@@ -387,35 +412,35 @@ export type StartCloneMutationVariables = Exact<{
 }>;
 
 
-export type StartCloneMutation = { startClone: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } | null } };
+export type StartCloneMutation = { startClone: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, currentOperation: { id: string, type: OperationType, status: OperationStatus, phase: string | null, error: string | null, forced: boolean, options: unknown, requestedAt: string, startedAt: string | null, finishedAt: string | null, requestedBy: { id: string, username: string, name: string } | null, snapshot: { id: string, name: string, status: SnapshotStatus } | null, clone: { id: string, name: string } } | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } | null } };
 
 export type StopCloneMutationVariables = Exact<{
   cloneId: string;
 }>;
 
 
-export type StopCloneMutation = { stopClone: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } | null } };
+export type StopCloneMutation = { stopClone: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, currentOperation: { id: string, type: OperationType, status: OperationStatus, phase: string | null, error: string | null, forced: boolean, options: unknown, requestedAt: string, startedAt: string | null, finishedAt: string | null, requestedBy: { id: string, username: string, name: string } | null, snapshot: { id: string, name: string, status: SnapshotStatus } | null, clone: { id: string, name: string } } | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } | null } };
 
 export type SuspendCloneMutationVariables = Exact<{
   cloneId: string;
 }>;
 
 
-export type SuspendCloneMutation = { suspendClone: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } | null } };
+export type SuspendCloneMutation = { suspendClone: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, currentOperation: { id: string, type: OperationType, status: OperationStatus, phase: string | null, error: string | null, forced: boolean, options: unknown, requestedAt: string, startedAt: string | null, finishedAt: string | null, requestedBy: { id: string, username: string, name: string } | null, snapshot: { id: string, name: string, status: SnapshotStatus } | null, clone: { id: string, name: string } } | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } | null } };
 
 export type ResumeCloneMutationVariables = Exact<{
   cloneId: string;
 }>;
 
 
-export type ResumeCloneMutation = { resumeClone: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } | null } };
+export type ResumeCloneMutation = { resumeClone: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, currentOperation: { id: string, type: OperationType, status: OperationStatus, phase: string | null, error: string | null, forced: boolean, options: unknown, requestedAt: string, startedAt: string | null, finishedAt: string | null, requestedBy: { id: string, username: string, name: string } | null, snapshot: { id: string, name: string, status: SnapshotStatus } | null, clone: { id: string, name: string } } | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } | null } };
 
 export type RebootCloneMutationVariables = Exact<{
   cloneId: string;
 }>;
 
 
-export type RebootCloneMutation = { rebootClone: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } | null } };
+export type RebootCloneMutation = { rebootClone: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, currentOperation: { id: string, type: OperationType, status: OperationStatus, phase: string | null, error: string | null, forced: boolean, options: unknown, requestedAt: string, startedAt: string | null, finishedAt: string | null, requestedBy: { id: string, username: string, name: string } | null, snapshot: { id: string, name: string, status: SnapshotStatus } | null, clone: { id: string, name: string } } | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } | null } };
 
 export type MeQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -481,7 +506,7 @@ export type ConfigurationsQueryVariables = Exact<{
 }>;
 
 
-export type ConfigurationsQuery = { configurations: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, name: string, scheduleCron: string | null, scheduleIntervalSeconds: number | null, retention: number, autoRestore: boolean, createdAt: string, updatedAt: string, application: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } } }> } };
+export type ConfigurationsQuery = { configurations: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, name: string, scheduleCron: string | null, scheduleIntervalSeconds: number | null, retention: number, autoRestore: boolean, rpoTargetSeconds: number, createdAt: string, updatedAt: string, application: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } } }> } };
 
 export type SnapshotsQueryVariables = Exact<{
   filter?: SnapshotFilter | null | undefined;
@@ -575,6 +600,31 @@ export type NodesQuery = { nodes: Array<
     | { __typename: 'VmImage', id: string }
    | null> };
 
+export type OperationQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type OperationQuery = { operation: { id: string, type: OperationType, status: OperationStatus, phase: string | null, error: string | null, forced: boolean, options: unknown, requestedAt: string, startedAt: string | null, finishedAt: string | null, requestedBy: { id: string, username: string, name: string } | null, snapshot: { id: string, name: string, status: SnapshotStatus } | null, clone: { id: string, name: string } } | null };
+
+export type CloneOperationsQueryVariables = Exact<{
+  cloneId: string;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  last?: number | null | undefined;
+  before?: string | null | undefined;
+}>;
+
+
+export type CloneOperationsQuery = { clone: { operations: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, type: OperationType, status: OperationStatus, phase: string | null, error: string | null, forced: boolean, options: unknown, requestedAt: string, startedAt: string | null, finishedAt: string | null, requestedBy: { id: string, username: string, name: string } | null, snapshot: { id: string, name: string, status: SnapshotStatus } | null, clone: { id: string, name: string } } }> } } | null };
+
+export type FailoverReadinessQueryVariables = Exact<{
+  cloneId: string;
+}>;
+
+
+export type FailoverReadinessQuery = { clone: { id: string, failoverReadiness: { ready: boolean, overridable: boolean, reasons: Array<string>, status: string, standbyLagSeconds: number | null, rpoTargetSeconds: number, lastRestore: { status: RestoreStatus, finishedAt: string | null, error: string | null } | null } } | null };
+
 export type CloneStatusChangedSubscriptionVariables = Exact<{
   cloneId?: string | null | undefined;
 }>;
@@ -595,6 +645,14 @@ export type SnapshotStatusChangedSubscriptionVariables = Exact<{
 
 
 export type SnapshotStatusChangedSubscription = { snapshotStatusChanged: { at: string, status: SnapshotStatus, snapshot: { id: string, name: string, status: SnapshotStatus, trigger: SnapshotTrigger, startedAt: string, finishedAt: string | null, durationMs: number | null, sizeBytes: number | null, error: string | null, prunedAt: string | null, configuration: { id: string, name: string }, sourceMachine: { id: string, name: string, kind: MachineKind }, clone: { id: string, name: string } | null, requestedBy: { id: string, username: string } | null, retryOf: { id: string } | null } | null } };
+
+export type OperationChangedSubscriptionVariables = Exact<{
+  cloneId?: string | null | undefined;
+  operationId?: string | null | undefined;
+}>;
+
+
+export type OperationChangedSubscription = { operationChanged: { at: string, operation: { id: string, type: OperationType, status: OperationStatus, phase: string | null, error: string | null, forced: boolean, options: unknown, requestedAt: string, startedAt: string | null, finishedAt: string | null, requestedBy: { id: string, username: string, name: string } | null, snapshot: { id: string, name: string, status: SnapshotStatus } | null, clone: { id: string, name: string } } | null } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -680,6 +738,7 @@ export const ConfigurationFieldsFragmentDoc = new TypedDocumentString(`
   scheduleIntervalSeconds
   retention
   autoRestore
+  rpoTargetSeconds
   createdAt
   updatedAt
   application {
@@ -846,6 +905,49 @@ export const PageInfoFieldsFragmentDoc = new TypedDocumentString(`
   endCursor
 }
     `, {"fragmentName":"PageInfoFields"}) as unknown as TypedDocumentString<PageInfoFieldsFragment, unknown>;
+export const OperationFieldsFragmentDoc = new TypedDocumentString(`
+    fragment OperationFields on Operation {
+  id
+  type
+  status
+  phase
+  error
+  forced
+  options
+  requestedAt
+  startedAt
+  finishedAt
+  requestedBy {
+    id
+    username
+    name
+  }
+  snapshot {
+    id
+    name
+    status
+  }
+  clone {
+    id
+    name
+  }
+}
+    `, {"fragmentName":"OperationFields"}) as unknown as TypedDocumentString<OperationFieldsFragment, unknown>;
+export const FailoverReadinessFieldsFragmentDoc = new TypedDocumentString(`
+    fragment FailoverReadinessFields on FailoverReadiness {
+  ready
+  overridable
+  reasons
+  status
+  standbyLagSeconds
+  rpoTargetSeconds
+  lastRestore {
+    status
+    finishedAt
+    error
+  }
+}
+    `, {"fragmentName":"FailoverReadinessFields"}) as unknown as TypedDocumentString<FailoverReadinessFieldsFragment, unknown>;
 export const CreateUserDocument = new TypedDocumentString(`
     mutation CreateUser($input: CreateUserInput!) {
   createUser(input: $input) {
@@ -902,6 +1004,7 @@ fragment ConfigurationFields on Configuration {
   scheduleIntervalSeconds
   retention
   autoRestore
+  rpoTargetSeconds
   createdAt
   updatedAt
   application {
@@ -939,6 +1042,7 @@ fragment ConfigurationFields on Configuration {
   scheduleIntervalSeconds
   retention
   autoRestore
+  rpoTargetSeconds
   createdAt
   updatedAt
   application {
@@ -1038,6 +1142,9 @@ export const DeleteCloneDocument = new TypedDocumentString(`
     mutation DeleteClone($cloneId: ID!) {
   deleteClone(cloneId: $cloneId) {
     ...CloneFields
+    currentOperation {
+      ...OperationFields
+    }
   }
 }
     fragment MachineFields on Machine {
@@ -1094,12 +1201,41 @@ fragment CloneFields on Clone {
   }
   machine {
     ...MachineFields
+  }
+}
+fragment OperationFields on Operation {
+  id
+  type
+  status
+  phase
+  error
+  forced
+  options
+  requestedAt
+  startedAt
+  finishedAt
+  requestedBy {
+    id
+    username
+    name
+  }
+  snapshot {
+    id
+    name
+    status
+  }
+  clone {
+    id
+    name
   }
 }`) as unknown as TypedDocumentString<DeleteCloneMutation, DeleteCloneMutationVariables>;
 export const StartFailoverDocument = new TypedDocumentString(`
-    mutation StartFailover($cloneId: ID!) {
-  startFailover(cloneId: $cloneId) {
+    mutation StartFailover($cloneId: ID!, $force: Boolean = false, $fencePrimary: Boolean = true) {
+  startFailover(cloneId: $cloneId, force: $force, fencePrimary: $fencePrimary) {
     ...CloneFields
+    currentOperation {
+      ...OperationFields
+    }
   }
 }
     fragment MachineFields on Machine {
@@ -1156,12 +1292,41 @@ fragment CloneFields on Clone {
   }
   machine {
     ...MachineFields
+  }
+}
+fragment OperationFields on Operation {
+  id
+  type
+  status
+  phase
+  error
+  forced
+  options
+  requestedAt
+  startedAt
+  finishedAt
+  requestedBy {
+    id
+    username
+    name
+  }
+  snapshot {
+    id
+    name
+    status
+  }
+  clone {
+    id
+    name
   }
 }`) as unknown as TypedDocumentString<StartFailoverMutation, StartFailoverMutationVariables>;
 export const EndFailoverDocument = new TypedDocumentString(`
     mutation EndFailover($cloneId: ID!, $discardFailoverState: Boolean = false) {
   endFailover(cloneId: $cloneId, discardFailoverState: $discardFailoverState) {
     ...CloneFields
+    currentOperation {
+      ...OperationFields
+    }
   }
 }
     fragment MachineFields on Machine {
@@ -1219,11 +1384,40 @@ fragment CloneFields on Clone {
   machine {
     ...MachineFields
   }
+}
+fragment OperationFields on Operation {
+  id
+  type
+  status
+  phase
+  error
+  forced
+  options
+  requestedAt
+  startedAt
+  finishedAt
+  requestedBy {
+    id
+    username
+    name
+  }
+  snapshot {
+    id
+    name
+    status
+  }
+  clone {
+    id
+    name
+  }
 }`) as unknown as TypedDocumentString<EndFailoverMutation, EndFailoverMutationVariables>;
 export const CreateSnapshotDocument = new TypedDocumentString(`
     mutation CreateSnapshot($cloneId: ID!) {
   createSnapshot(cloneId: $cloneId) {
     ...SnapshotFields
+    operation {
+      ...OperationFields
+    }
   }
 }
     fragment SnapshotFields on Snapshot {
@@ -1256,6 +1450,32 @@ export const CreateSnapshotDocument = new TypedDocumentString(`
   }
   retryOf {
     id
+  }
+}
+fragment OperationFields on Operation {
+  id
+  type
+  status
+  phase
+  error
+  forced
+  options
+  requestedAt
+  startedAt
+  finishedAt
+  requestedBy {
+    id
+    username
+    name
+  }
+  snapshot {
+    id
+    name
+    status
+  }
+  clone {
+    id
+    name
   }
 }`) as unknown as TypedDocumentString<CreateSnapshotMutation, CreateSnapshotMutationVariables>;
 export const RetrySnapshotDocument = new TypedDocumentString(`
@@ -1338,6 +1558,9 @@ export const StartCloneDocument = new TypedDocumentString(`
     mutation StartClone($cloneId: ID!) {
   startClone(cloneId: $cloneId) {
     ...CloneFields
+    currentOperation {
+      ...OperationFields
+    }
   }
 }
     fragment MachineFields on Machine {
@@ -1394,12 +1617,41 @@ fragment CloneFields on Clone {
   }
   machine {
     ...MachineFields
+  }
+}
+fragment OperationFields on Operation {
+  id
+  type
+  status
+  phase
+  error
+  forced
+  options
+  requestedAt
+  startedAt
+  finishedAt
+  requestedBy {
+    id
+    username
+    name
+  }
+  snapshot {
+    id
+    name
+    status
+  }
+  clone {
+    id
+    name
   }
 }`) as unknown as TypedDocumentString<StartCloneMutation, StartCloneMutationVariables>;
 export const StopCloneDocument = new TypedDocumentString(`
     mutation StopClone($cloneId: ID!) {
   stopClone(cloneId: $cloneId) {
     ...CloneFields
+    currentOperation {
+      ...OperationFields
+    }
   }
 }
     fragment MachineFields on Machine {
@@ -1456,12 +1708,41 @@ fragment CloneFields on Clone {
   }
   machine {
     ...MachineFields
+  }
+}
+fragment OperationFields on Operation {
+  id
+  type
+  status
+  phase
+  error
+  forced
+  options
+  requestedAt
+  startedAt
+  finishedAt
+  requestedBy {
+    id
+    username
+    name
+  }
+  snapshot {
+    id
+    name
+    status
+  }
+  clone {
+    id
+    name
   }
 }`) as unknown as TypedDocumentString<StopCloneMutation, StopCloneMutationVariables>;
 export const SuspendCloneDocument = new TypedDocumentString(`
     mutation SuspendClone($cloneId: ID!) {
   suspendClone(cloneId: $cloneId) {
     ...CloneFields
+    currentOperation {
+      ...OperationFields
+    }
   }
 }
     fragment MachineFields on Machine {
@@ -1518,12 +1799,41 @@ fragment CloneFields on Clone {
   }
   machine {
     ...MachineFields
+  }
+}
+fragment OperationFields on Operation {
+  id
+  type
+  status
+  phase
+  error
+  forced
+  options
+  requestedAt
+  startedAt
+  finishedAt
+  requestedBy {
+    id
+    username
+    name
+  }
+  snapshot {
+    id
+    name
+    status
+  }
+  clone {
+    id
+    name
   }
 }`) as unknown as TypedDocumentString<SuspendCloneMutation, SuspendCloneMutationVariables>;
 export const ResumeCloneDocument = new TypedDocumentString(`
     mutation ResumeClone($cloneId: ID!) {
   resumeClone(cloneId: $cloneId) {
     ...CloneFields
+    currentOperation {
+      ...OperationFields
+    }
   }
 }
     fragment MachineFields on Machine {
@@ -1580,12 +1890,41 @@ fragment CloneFields on Clone {
   }
   machine {
     ...MachineFields
+  }
+}
+fragment OperationFields on Operation {
+  id
+  type
+  status
+  phase
+  error
+  forced
+  options
+  requestedAt
+  startedAt
+  finishedAt
+  requestedBy {
+    id
+    username
+    name
+  }
+  snapshot {
+    id
+    name
+    status
+  }
+  clone {
+    id
+    name
   }
 }`) as unknown as TypedDocumentString<ResumeCloneMutation, ResumeCloneMutationVariables>;
 export const RebootCloneDocument = new TypedDocumentString(`
     mutation RebootClone($cloneId: ID!) {
   rebootClone(cloneId: $cloneId) {
     ...CloneFields
+    currentOperation {
+      ...OperationFields
+    }
   }
 }
     fragment MachineFields on Machine {
@@ -1642,6 +1981,32 @@ fragment CloneFields on Clone {
   }
   machine {
     ...MachineFields
+  }
+}
+fragment OperationFields on Operation {
+  id
+  type
+  status
+  phase
+  error
+  forced
+  options
+  requestedAt
+  startedAt
+  finishedAt
+  requestedBy {
+    id
+    username
+    name
+  }
+  snapshot {
+    id
+    name
+    status
+  }
+  clone {
+    id
+    name
   }
 }`) as unknown as TypedDocumentString<RebootCloneMutation, RebootCloneMutationVariables>;
 export const MeDocument = new TypedDocumentString(`
@@ -1945,6 +2310,7 @@ fragment ConfigurationFields on Configuration {
   scheduleIntervalSeconds
   retention
   autoRestore
+  rpoTargetSeconds
   createdAt
   updatedAt
   application {
@@ -2177,6 +2543,109 @@ export const NodesDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<NodesQuery, NodesQueryVariables>;
+export const OperationDocument = new TypedDocumentString(`
+    query Operation($id: ID!) {
+  operation(id: $id) {
+    ...OperationFields
+  }
+}
+    fragment OperationFields on Operation {
+  id
+  type
+  status
+  phase
+  error
+  forced
+  options
+  requestedAt
+  startedAt
+  finishedAt
+  requestedBy {
+    id
+    username
+    name
+  }
+  snapshot {
+    id
+    name
+    status
+  }
+  clone {
+    id
+    name
+  }
+}`) as unknown as TypedDocumentString<OperationQuery, OperationQueryVariables>;
+export const CloneOperationsDocument = new TypedDocumentString(`
+    query CloneOperations($cloneId: ID!, $first: Int, $after: String, $last: Int, $before: String) {
+  clone(id: $cloneId) {
+    operations(first: $first, after: $after, last: $last, before: $before) {
+      totalCount
+      pageInfo {
+        ...PageInfoFields
+      }
+      edges {
+        cursor
+        node {
+          ...OperationFields
+        }
+      }
+    }
+  }
+}
+    fragment PageInfoFields on PageInfo {
+  hasNextPage
+  hasPreviousPage
+  startCursor
+  endCursor
+}
+fragment OperationFields on Operation {
+  id
+  type
+  status
+  phase
+  error
+  forced
+  options
+  requestedAt
+  startedAt
+  finishedAt
+  requestedBy {
+    id
+    username
+    name
+  }
+  snapshot {
+    id
+    name
+    status
+  }
+  clone {
+    id
+    name
+  }
+}`) as unknown as TypedDocumentString<CloneOperationsQuery, CloneOperationsQueryVariables>;
+export const FailoverReadinessDocument = new TypedDocumentString(`
+    query FailoverReadiness($cloneId: ID!) {
+  clone(id: $cloneId) {
+    id
+    failoverReadiness {
+      ...FailoverReadinessFields
+    }
+  }
+}
+    fragment FailoverReadinessFields on FailoverReadiness {
+  ready
+  overridable
+  reasons
+  status
+  standbyLagSeconds
+  rpoTargetSeconds
+  lastRestore {
+    status
+    finishedAt
+    error
+  }
+}`) as unknown as TypedDocumentString<FailoverReadinessQuery, FailoverReadinessQueryVariables>;
 export const CloneStatusChangedDocument = new TypedDocumentString(`
     subscription CloneStatusChanged($cloneId: ID) {
   cloneStatusChanged(cloneId: $cloneId) {
@@ -2310,3 +2779,38 @@ export const SnapshotStatusChangedDocument = new TypedDocumentString(`
     id
   }
 }`) as unknown as TypedDocumentString<SnapshotStatusChangedSubscription, SnapshotStatusChangedSubscriptionVariables>;
+export const OperationChangedDocument = new TypedDocumentString(`
+    subscription OperationChanged($cloneId: ID, $operationId: ID) {
+  operationChanged(cloneId: $cloneId, operationId: $operationId) {
+    at
+    operation {
+      ...OperationFields
+    }
+  }
+}
+    fragment OperationFields on Operation {
+  id
+  type
+  status
+  phase
+  error
+  forced
+  options
+  requestedAt
+  startedAt
+  finishedAt
+  requestedBy {
+    id
+    username
+    name
+  }
+  snapshot {
+    id
+    name
+    status
+  }
+  clone {
+    id
+    name
+  }
+}`) as unknown as TypedDocumentString<OperationChangedSubscription, OperationChangedSubscriptionVariables>;
