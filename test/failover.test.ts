@@ -307,6 +307,21 @@ describe('operations', () => {
     expect(await stack.prisma.activeSystem.findUnique({ where: { configurationId } })).toMatchObject({ cloneId: clones.b.id });
   });
 
+  it('re-authorizes operationChanged like every subscription: a logout ends it with UNAUTHENTICATED', async () => {
+    const token = await loginAs(stack.api.url, 'developer', stack.users.developer.password);
+    const client = wsClient(stack.api.wsUrl, token);
+    try {
+      const opened = stack.subscriptionsOpened();
+      const feed = collect<any>(client, `subscription($id: ID!) { operationChanged(cloneId: $id) { at } }`, { id: clones.a.gid }, () => false, 60_000);
+      await feed.ready;
+      await stack.subscribed(opened + 1);
+      expect((await gql(stack.api.url, 'mutation { logout }', {}, token)).errors).toBeUndefined();
+      await expect(feed.done).rejects.toThrow(/UNAUTHENTICATED/);
+    } finally {
+      await client.dispose();
+    }
+  });
+
   it('answers bad operation IDs with typed errors', async () => {
     const wrongType = await gql(stack.api.url, `query($id: ID!) { operation(id: $id) { id } }`, { id: clones.a.gid }, developer);
     expect(wrongType.errors?.[0]?.extensions).toMatchObject({ code: 'VALIDATION', field: 'id' });
