@@ -77,9 +77,14 @@ export function requestRejection(request: CloneRequestRuleInput, state: CloneReq
   }
 }
 
-/** Why a delete cannot be accepted, or null: a clone is deleted once, in any phase. */
-export function deleteRejection(state: Pick<CloneRequestState, 'phase' | 'deleteRequested'>): string | null {
-  return state.deleteRequested || state.phase === 'deleting' || state.phase === 'deleted'
-    ? 'the clone is already being deleted'
-    : null;
+/**
+ * Why a delete cannot be accepted, or null: a clone is deleted once, in any phase, but never while
+ * it is (or is about to become) the active system: its state may be the only current copy.
+ */
+export function deleteRejection(state: Pick<CloneRequestState, 'phase' | 'deleteRequested'> & Partial<Pick<CloneRequestState, 'failover' | 'queued'>>): string | null {
+  if (state.deleteRequested || state.phase === 'deleting' || state.phase === 'deleted') return 'the clone is already being deleted';
+  if (state.failover || state.queued?.includes('startFailover')) {
+    return 'the clone is the active system (failover): end failover first';
+  }
+  return null;
 }

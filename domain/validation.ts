@@ -2,6 +2,7 @@
 // problems rather than throwing, so a client learns about every bad field in one round trip.
 import type { FieldProblem } from './errors.js';
 import { cloneNameProblem } from './input.js';
+import { RPO_TARGET_RANGE } from './failoverReadiness.js';
 
 export const USERNAME_PATTERN = /^[a-z][a-z0-9_]{2,29}$/;
 
@@ -74,6 +75,8 @@ export interface ConfigurationScheduleFields {
   scheduleIntervalSeconds?: number | null;
   scheduleCron?: string | null;
   retention?: number | null;
+  /** The standby lag a clone may have and be ready for failover (domain/failoverReadiness.ts). */
+  rpoTargetSeconds?: number | null;
 }
 
 export function checkConfigurationInput(
@@ -97,6 +100,12 @@ export function checkSchedule(problems: Problems, input: ConfigurationScheduleFi
   if (hasCron) {
     const error = cronError(input.scheduleCron!);
     if (error) problems.add(`${prefix}.scheduleCron`, error);
+  }
+  if (input.rpoTargetSeconds !== null && input.rpoTargetSeconds !== undefined) {
+    const { min, max } = RPO_TARGET_RANGE;
+    if (!Number.isInteger(input.rpoTargetSeconds) || input.rpoTargetSeconds < min || input.rpoTargetSeconds > max) {
+      problems.add(`${prefix}.rpoTargetSeconds`, `must be an integer from ${min} to ${max} (seconds)`);
+    }
   }
   if (input.retention !== null && input.retention !== undefined) {
     if (!Number.isInteger(input.retention) || input.retention < 1 || input.retention > MAX_RETENTION) {

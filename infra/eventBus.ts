@@ -11,6 +11,8 @@ export type BusMessage =
   | { topic: 'clone.status'; cloneId: string; status: string; failover: boolean; at: string }
   | { topic: 'clone.event'; cloneId: string; eventId: string; type: string; at: string }
   | { topic: 'snapshot.status'; snapshotId: string; configurationId: string; status: string; at: string }
+  /** An Operation was queued, or its status, phase or error changed. */
+  | { topic: 'operation.changed'; operationId: string; cloneId: string; status: string; at: string }
   /** A session was logged out: its subscriptions end, on every replica. */
   | { topic: 'session.ended'; sessionId: string; userId: string }
   /** A user was disabled or given another role: their subscriptions are re-authorized. */

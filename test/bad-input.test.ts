@@ -272,6 +272,13 @@ function buildCases(): Case[] {
   add('endFailover', 'discardFailoverState a string', `mutation($cloneId: ID!, $discardFailoverState: Boolean) {
     endFailover(cloneId: $cloneId, discardFailoverState: $discardFailoverState) { id } }`,
     { cloneId: missing('Clone'), discardFailoverState: 'yes' }, 'VALIDATION', 'discardFailoverState', true);
+  for (const flag of ['force', 'fencePrimary']) {
+    const query = `mutation($cloneId: ID!, $${flag}: Boolean) { startFailover(cloneId: $cloneId, ${flag}: $${flag}) { id } }`;
+    add('startFailover', `${flag} a string`, query, { cloneId: missing('Clone'), [flag]: 'yes' }, 'VALIDATION', flag, true);
+    add('startFailover', `${flag} a number`, query, { cloneId: missing('Clone'), [flag]: 1 }, 'VALIDATION', flag, true);
+  }
+  add('startFailover', 'force on no clone', `mutation($cloneId: ID!) { startFailover(cloneId: $cloneId, force: true) { id } }`,
+    { cloneId: missing('Clone') }, 'NOT_FOUND', 'cloneId', true);
 
   // Mutations on one snapshot.
   for (const mutation of ['cancelSnapshot', 'retrySnapshot']) {
@@ -326,6 +333,12 @@ function buildCases(): Case[] {
     ['retention over the maximum', { retention: 1001 }, 'input.retention'],
     ['retention a string', { retention: 'seven' }, 'input.retention'],
     ['autoRestore a string', { autoRestore: 'yes' }, 'input.autoRestore'],
+    ['rpoTargetSeconds below a minute', { rpoTargetSeconds: 59 }, 'input.rpoTargetSeconds'],
+    ['rpoTargetSeconds zero', { rpoTargetSeconds: 0 }, 'input.rpoTargetSeconds'],
+    ['rpoTargetSeconds negative', { rpoTargetSeconds: -3600 }, 'input.rpoTargetSeconds'],
+    ['rpoTargetSeconds over a year', { rpoTargetSeconds: 31_536_001 }, 'input.rpoTargetSeconds'],
+    ['rpoTargetSeconds a fraction', { rpoTargetSeconds: 600.5 }, 'input.rpoTargetSeconds'],
+    ['rpoTargetSeconds a string', { rpoTargetSeconds: 'an hour' }, 'input.rpoTargetSeconds'],
     ['name of spaces', { name: '         ' }, 'input.name'],
     ['name too short', { name: 'abc' }, 'input.name'],
   ];
@@ -408,6 +421,9 @@ function buildCases(): Case[] {
     add('nodes', `second id ${label}`, OPS.nodes, { ids: [ids.Machine, value] }, 'VALIDATION', 'ids.1');
   }
   add('node', 'id missing', OPS.node, {}, 'VALIDATION', 'id');
+  for (const [label, value] of badIds('Operation', 'Clone')) {
+    add('operation', `id ${label}`, `query($id: ID!) { operation(id: $id) { id } }`, { id: value }, 'VALIDATION', 'id');
+  }
   add('nodes', 'ids null', OPS.nodes, { ids: null }, 'VALIDATION', 'ids');
   add('nodes', 'more ids than a page', OPS.nodes, { ids: Array.from({ length: MAX_LIST_LENGTH + 1 }, () => ids.Machine) }, 'VALIDATION', 'ids');
   add('clones', 'more statuses than a list takes', connection('clones'), { first: 5, filter: { status: Array.from({ length: MAX_LIST_LENGTH + 1 }, () => 'RUNNING') } }, 'VALIDATION', 'filter.status');

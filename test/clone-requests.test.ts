@@ -137,6 +137,12 @@ describe('delete', () => {
   it.each(['deleting', 'deleted'] as const)('is refused while %s', (phase) => {
     expect(deleteRejection({ phase, deleteRequested: false })).toBe('the clone is already being deleted');
   });
+  it('is refused in failover, or with a failover queued: end failover first', () => {
+    const reason = 'the clone is the active system (failover): end failover first';
+    expect(deleteRejection({ phase: 'serving', deleteRequested: false, failover: true, queued: [] })).toBe(reason);
+    expect(deleteRejection({ phase: 'serving', deleteRequested: false, failover: false, queued: ['startFailover'] })).toBe(reason);
+    expect(deleteRejection({ phase: 'serving', deleteRequested: false, failover: false, queued: ['power', 'endFailover'] })).toBeNull();
+  });
 });
 
 describe('requests that would be dropped when served are refused now', () => {

@@ -2,7 +2,7 @@
 // method at least once, error mapping, pagination, the wait helper, the example script, and
 // subscriptions that survive an API restart.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { encodeGlobalID } from '@pothos/plugin-relay';
+import { decodeGlobalID, encodeGlobalID } from '@pothos/plugin-relay';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually as poll } from './support/eventually.js';
@@ -149,7 +149,7 @@ describe('admin mutations', () => {
     const configuration = await admin.createConfiguration({
       input: { name: uniqueName('SDK configuration'), applicationId: application.id, primaryMachineId: primary.id, scheduleIntervalSeconds: 3600 },
     });
-    expect(configuration).toMatchObject({ application: { id: application.id }, primaryMachine: { id: primary.id }, retention: 7 });
+    expect(configuration).toMatchObject({ application: { id: application.id }, primaryMachine: { id: primary.id }, retention: 7, rpoTargetSeconds: 7200 });
     const updated = await admin.updateConfiguration({ configurationId: configuration.id, input: { retention: 3, autoRestore: false } });
     expect(updated).toMatchObject({ retention: 3, autoRestore: false, scheduleIntervalSeconds: 3600 });
   });
@@ -254,7 +254,7 @@ describe('a clone through the SDK', () => {
     expect(await rejection(admin.createClone({ input: { ...cloneInput, name: clone.name } }))).toMatchObject({ code: 'CONFLICT', field: 'input.name' });
   });
 
-  it('operates it: power actions, snapshots, failover and failback', async () => {
+  it('operates it: power actions, snapshots, failover (readiness, force, operations) and failback', async () => {
     // Power actions are accepted at once and carried out by the clone's workflow: follow them
     // on the status subscription, as an integrator would.
     const opened = stack.subscriptionsOpened();
@@ -284,12 +284,23 @@ describe('a clone through the SDK', () => {
     expect(await rejection(operator.cancelSnapshot({ snapshotId: snapshot.id }))).toMatchObject({ code: 'INVALID_STATE' });
     expect(await rejection(developer.createSnapshot({ cloneId: clone.id }))).toMatchObject({ code: 'FORBIDDEN' });
 
-    await operator.startFailover({ cloneId: clone.id });
-    await operator.waitForClone(clone.id, (c) => c.failover, { timeout: 60_000 });
+    // The clone never received a snapshot of the primary: not ready, unless forced.
+    const readiness = await developer.failoverReadiness({ cloneId: clone.id });
+    expect(readiness).toMatchObject({ ready: false, overridable: true, reasons: ['the clone has not received a snapshot of the primary yet'] });
     expect(await rejection(operator.startFailover({ cloneId: clone.id }))).toMatchObject({ code: 'INVALID_STATE' });
-    await operator.endFailover({ cloneId: clone.id, discardFailoverState: true });
-    const back = await operator.waitForClone(clone.id, (c) => !c.failover, { timeout: 60_000 });
-    expect(back.status).toBe('RUNNING');
+    const forced = await operator.startFailover({ cloneId: clone.id, force: true });
+    expect(forced.currentOperation).toMatchObject({ type: 'START_FAILOVER', status: expect.stringMatching(/QUEUED|RUNNING|SUCCEEDED/), forced: true });
+    const started = await operator.waitForOperation(forced.currentOperation!.id, { timeout: 60_000 });
+    expect(started).toMatchObject({ status: 'SUCCEEDED', finishedAt: expect.any(String) });
+    expect((await developer.clone({ id: clone.id }))?.failover).toBe(true);
+    expect(await rejection(operator.startFailover({ cloneId: clone.id }))).toMatchObject({ code: 'INVALID_STATE' });
+    const failback = await operator.endFailover({ cloneId: clone.id, discardFailoverState: true });
+    await operator.waitForOperation(failback.currentOperation!.id, { timeout: 60_000 });
+    const back = await developer.clone({ id: clone.id });
+    expect(back).toMatchObject({ status: 'RUNNING', failover: false });
+    const operations = [];
+    for await (const operation of developer.all.cloneOperations({ cloneId: clone.id })) operations.push(operation.type);
+    expect(operations.slice(0, 3)).toEqual(['END_FAILOVER', 'START_FAILOVER', 'CREATE_SNAPSHOT']);
   });
 
   it('keeps its subscription across an API restart, re-authenticating, and sees the clone deleted', async () => {
@@ -323,6 +334,13 @@ describe('a clone through the SDK', () => {
 
 describe('the example script', () => {
   it('creates a clone, waits until RUNNING, fails over and back, deletes it and waits until DELETED', async () => {
+    // A scheduled snapshot of the configuration, so the example's clone is ready once provisioned.
+    const configurationId = decodeGlobalID(cloneInput.configurationId).id;
+    await stack.temporal.workflow.execute('snapshotWorkflow', {
+      taskQueue: stack.taskQueue,
+      workflowId: `snapshot-${configurationId}-test-${randomUUID()}`,
+      args: [{ configurationId, trigger: 'SCHEDULED' }],
+    });
     const lines: string[] = [];
     const clone = await failoverRoundtrip({
       url: stack.api.url,
@@ -332,6 +350,6 @@ describe('the example script', () => {
       log: (line) => lines.push(line),
     });
     expect(clone.status).toBe('DELETED');
-    expect(lines.join('\n')).toMatch(/is RUNNING[\s\S]*failed over[\s\S]*failed back[\s\S]*is DELETED/);
+    expect(lines.join('\n')).toMatch(/is RUNNING[\s\S]*ready for failover[\s\S]*failed over[\s\S]*SUCCEEDED[\s\S]*failed back[\s\S]*is DELETED/);
   });
 });

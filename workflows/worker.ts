@@ -13,6 +13,7 @@ import { createRestoreActivities } from './restores/activities.js';
 import { syncAllConfigurationSchedules } from './snapshots/schedules.js';
 import { createInventoryActivities } from './inventory/activities.js';
 import { createDiscoveryActivities } from './inventory/discovery.js';
+import { createOperationActivities } from './operations/activities.js';
 import { createSnapshotActivities } from './snapshots/activities.js';
 import type { VSphereClient } from './vsphere/index.js';
 
@@ -40,6 +41,7 @@ export function createWorker(deps: WorkerDeps): Promise<Worker> {
       ...createSnapshotActivities(deps),
       ...createInventoryActivities(deps),
       ...createDiscoveryActivities(deps),
+      ...createOperationActivities(deps),
     },
   });
 }

@@ -3,7 +3,7 @@
 // and adding its line to createClient.
 import * as Docs from './generated/graphql.js';
 import type * as G from './generated/graphql.js';
-import { waitForClone, waitForCloneStatus, type WaitOptions } from './flows.js';
+import { waitForClone, waitForCloneStatus, waitForOperation, type OperationWaitOptions, type WaitOptions } from './flows.js';
 import { DEFAULT_PAGE_SIZE, paginate, type Connection, type PageOptions } from './pagination.js';
 import { createSubscriptionTransport } from './subscriptions.js';
 import { createHttpTransport, type HttpRequest, type RequestOptions, type TokenSource } from './transport.js';
@@ -54,6 +54,12 @@ export interface EnclaveClient {
   rdpCredentials: Method<G.CloneRdpCredentialsQueryVariables, T.RdpCredentials | null>;
   /** Null when the clone does not exist. */
   cloneRestores: Method<G.CloneRestoresQueryVariables, T.RestoreConnection | null>;
+  /** A clone's operations, newest first; null when the clone does not exist. */
+  cloneOperations: Method<G.CloneOperationsQueryVariables, T.OperationConnection | null>;
+  /** One operation (null when unknown); follow it with `waitForOperation`. */
+  operation: Method<G.OperationQueryVariables, T.Operation | null>;
+  /** Whether the clone may fail over now, and why not; null when the clone does not exist. */
+  failoverReadiness: Method<G.FailoverReadinessQueryVariables, T.FailoverReadiness | null>;
   machines: Method<G.MachinesQueryVariables, T.MachineConnection>;
   configurations: Method<G.ConfigurationsQueryVariables, T.ConfigurationConnection>;
   snapshots: Method<G.SnapshotsQueryVariables, T.SnapshotConnection>;
@@ -78,23 +84,27 @@ export interface EnclaveClient {
   /** The clone comes back PROVISIONING; follow it with `waitForCloneStatus` or `cloneStatusChanged`. */
   createClone: Method<G.CreateCloneMutationVariables, T.Clone>;
   /** Tears the clone VM down and keeps the record (DELETING, then DELETED). */
-  deleteClone: Method<G.DeleteCloneMutationVariables, T.Clone>;
-  /** A RUNNING clone becomes the active system; follow `failover` with `waitForClone`. */
-  startFailover: Method<G.StartFailoverMutationVariables, T.Clone>;
-  /** Back to the primary, carrying the failover state over unless `discardFailoverState`. */
-  endFailover: Method<G.EndFailoverMutationVariables, T.Clone>;
-  /** Snapshot of the clone VM (IN_PROGRESS); during failover it also fails back. */
-  createSnapshot: Method<G.CreateSnapshotMutationVariables, T.Snapshot>;
+  deleteClone: Method<G.DeleteCloneMutationVariables, T.CloneWithOperation>;
+  /**
+   * A RUNNING, ready clone becomes the active system (`force` overrides readiness and is recorded;
+   * `fencePrimary`, default true, powers the primary off first). Follow `currentOperation` with
+   * `waitForOperation`.
+   */
+  startFailover: Method<G.StartFailoverMutationVariables, T.CloneWithOperation>;
+  /** Back to the primary (powered on first), carrying the failover state over unless `discardFailoverState`. */
+  endFailover: Method<G.EndFailoverMutationVariables, T.CloneWithOperation>;
+  /** Snapshot of the clone VM (IN_PROGRESS); during failover it also fails back. `operation` follows it. */
+  createSnapshot: Method<G.CreateSnapshotMutationVariables, T.SnapshotWithOperation>;
   /** Takes a FAILED snapshot again; returns the new snapshot. */
   retrySnapshot: Method<G.RetrySnapshotMutationVariables, T.Snapshot>;
   /** Stops an IN_PROGRESS snapshot (it ends CANCELLED). */
   cancelSnapshot: Method<G.CancelSnapshotMutationVariables, T.Snapshot>;
   /** Power actions: accepted at once, the status follows (STARTING → RUNNING, STOPPED, PAUSED). */
-  startClone: Method<G.StartCloneMutationVariables, T.Clone>;
-  stopClone: Method<G.StopCloneMutationVariables, T.Clone>;
-  suspendClone: Method<G.SuspendCloneMutationVariables, T.Clone>;
-  resumeClone: Method<G.ResumeCloneMutationVariables, T.Clone>;
-  rebootClone: Method<G.RebootCloneMutationVariables, T.Clone>;
+  startClone: Method<G.StartCloneMutationVariables, T.CloneWithOperation>;
+  stopClone: Method<G.StopCloneMutationVariables, T.CloneWithOperation>;
+  suspendClone: Method<G.SuspendCloneMutationVariables, T.CloneWithOperation>;
+  resumeClone: Method<G.ResumeCloneMutationVariables, T.CloneWithOperation>;
+  rebootClone: Method<G.RebootCloneMutationVariables, T.CloneWithOperation>;
   /** GLOBAL_ADMIN only; the generated password is returned once. */
   createUser: Method<G.CreateUserMutationVariables, T.CreateUserPayload>;
   /** GLOBAL_ADMIN only. */
@@ -132,6 +142,8 @@ export interface EnclaveClient {
   cloneEvents: SubscriptionMethod<G.CloneEventsSubscriptionVariables, T.EnclaveEvent | null>;
   /** Snapshot status changes of one configuration, or of all without `configurationId`. */
   snapshotStatusChanged: SubscriptionMethod<G.SnapshotStatusChangedSubscriptionVariables, T.SnapshotStatusChange>;
+  /** Changes of one operation, of one clone's operations, or of all. */
+  operationChanged: SubscriptionMethod<G.OperationChangedSubscriptionVariables, T.OperationChange>;
 
   /** Iterators over every item of each list, e.g. `for await (const c of client.all.clones({ filter }))`. */
   all: {
@@ -143,12 +155,18 @@ export interface EnclaveClient {
     users: ListIterator<G.UsersQueryVariables, T.User>;
     discoveredVms: ListIterator<G.DiscoveredVmsQueryVariables, T.DiscoveredVm>;
     cloneRestores: ListIterator<G.CloneRestoresQueryVariables, T.Restore>;
+    cloneOperations: ListIterator<G.CloneOperationsQueryVariables, T.Operation>;
   };
 
   /** Resolves once the clone has `status` (or one of them); see WaitOptions. */
   waitForCloneStatus(cloneId: string, status: T.CloneStatus | T.CloneStatus[], options?: WaitOptions): Promise<T.Clone>;
   /** Resolves once `until(clone)` holds, e.g. `(c) => c.failover`. */
   waitForClone(cloneId: string, until: (clone: T.Clone) => boolean, options?: WaitOptions): Promise<T.Clone>;
+  /**
+   * Resolves with the operation once it SUCCEEDED; rejects with `EnclaveOperationError` (carrying
+   * the operation and its `error`) when it ends FAILED or CANCELLED, unless `rejectOnFailure: false`.
+   */
+  waitForOperation(operationId: string, options?: OperationWaitOptions): Promise<T.Operation>;
   /** Closes the subscription socket, if open; HTTP calls keep working. */
   close(): Promise<void>;
 }
@@ -180,6 +198,9 @@ export function createClient(options: ClientOptions): EnclaveClient {
     clones: op(Docs.ClonesDocument, (d) => d.clones),
     rdpCredentials: op(Docs.CloneRdpCredentialsDocument, (d) => d.clone?.rdpCredentials ?? null),
     cloneRestores: op(Docs.CloneRestoresDocument, (d) => d.clone?.restores ?? null),
+    cloneOperations: op(Docs.CloneOperationsDocument, (d) => d.clone?.operations ?? null),
+    operation: op(Docs.OperationDocument, (d) => d.operation),
+    failoverReadiness: op(Docs.FailoverReadinessDocument, (d) => d.clone?.failoverReadiness ?? null),
     machines: op(Docs.MachinesDocument, (d) => d.machines),
     configurations: op(Docs.ConfigurationsDocument, (d) => d.configurations),
     snapshots: op(Docs.SnapshotsDocument, (d) => d.snapshots),
@@ -227,7 +248,8 @@ export function createClient(options: ClientOptions): EnclaveClient {
     cloneStatusChanged: sub(Docs.CloneStatusChangedDocument, (d) => d.cloneStatusChanged),
     cloneEvents: sub(Docs.CloneEventsDocument, (d) => d.cloneEvents),
     snapshotStatusChanged: sub(Docs.SnapshotStatusChangedDocument, (d) => d.snapshotStatusChanged),
-  } satisfies Omit<EnclaveClient, 'all' | 'waitForCloneStatus' | 'waitForClone' | 'close'>;
+    operationChanged: sub(Docs.OperationChangedDocument, (d) => d.operationChanged),
+  } satisfies Omit<EnclaveClient, 'all' | 'waitForCloneStatus' | 'waitForClone' | 'waitForOperation' | 'close'>;
 
   const watcher = { clone: methods.clone, cloneStatusChanged: methods.cloneStatusChanged, onConnected: socket.onConnected };
 
@@ -242,9 +264,16 @@ export function createClient(options: ClientOptions): EnclaveClient {
       users: list(methods.users),
       discoveredVms: list(methods.discoveredVms),
       cloneRestores: list(methods.cloneRestores),
+      cloneOperations: list(methods.cloneOperations),
     },
     waitForCloneStatus: (cloneId, status, waitOptions) => waitForCloneStatus(watcher, cloneId, status, waitOptions),
     waitForClone: (cloneId, until, waitOptions) => waitForClone(watcher, cloneId, until, waitOptions),
+    waitForOperation: (operationId, waitOptions) =>
+      waitForOperation(
+        { operation: methods.operation, operationChanged: methods.operationChanged, onConnected: socket.onConnected },
+        operationId,
+        waitOptions,
+      ),
     close: () => socket.dispose(),
   };
 }

@@ -1,11 +1,11 @@
-// Waiting for a clone to reach a state. The subscription reports changes as they happen; a
+// Waiting for a clone to reach a state, or for an operation to finish. The subscription reports changes as they happen; a
 // poll runs beside it (at start, on every reconnect and at an interval) because a subscription
 // only sees changes made after it is registered and misses those made while its socket was
 // down, and because some deployments may not pass WebSockets at all.
 import { EnclaveError } from './errors.js';
-import type { CloneStatus } from './generated/graphql.js';
+import type { CloneStatus, OperationStatus } from './generated/graphql.js';
 import type { RequestOptions } from './transport.js';
-import type { Clone, CloneStatusChange } from './types.js';
+import type { Clone, CloneStatusChange, Operation, OperationChange } from './types.js';
 
 export interface WaitOptions {
   /** Give up after this many milliseconds (default 30 minutes: real provisioning takes 10–15). */
@@ -126,4 +126,93 @@ export function waitForCloneStatus(
 ): Promise<Clone> {
   const awaited = Array.isArray(status) ? status : [status];
   return waitForClone(watcher, cloneId, (clone) => awaited.includes(clone.status), { ...options, awaited });
+}
+
+/** Waiting for an operation: the timeout, poll interval and abort signal of WaitOptions. */
+export interface OperationWaitOptions extends Pick<WaitOptions, 'timeout' | 'pollInterval' | 'signal'> {
+  /** Reject when the operation ends FAILED or CANCELLED (default true); otherwise resolve with it. */
+  rejectOnFailure?: boolean;
+}
+
+/** The operation ended FAILED or CANCELLED: `operation.error` says why. */
+export class EnclaveOperationError extends Error {
+  override readonly name = 'EnclaveOperationError';
+  constructor(readonly operation: Operation) {
+    super(`${operation.type} ${operation.status}${operation.error ? `: ${operation.error}` : ''}`);
+  }
+}
+
+/** What waiting for an operation needs of the client. */
+export interface OperationWatcher {
+  operation(variables: { id: string }, options?: RequestOptions): Promise<Operation | null>;
+  operationChanged(variables?: { operationId?: string | null }): AsyncIterableIterator<OperationChange>;
+  onConnected(listener: () => void): () => void;
+}
+
+const FINAL_OPERATION: OperationStatus[] = ['SUCCEEDED', 'FAILED', 'CANCELLED'];
+
+/**
+ * Resolves with the operation once it is final (SUCCEEDED; FAILED or CANCELLED reject unless
+ * `rejectOnFailure: false`). Subscription and polling side by side, as for clones.
+ */
+export function waitForOperation(watcher: OperationWatcher, operationId: string, options: OperationWaitOptions = {}): Promise<Operation> {
+  const stop = new AbortController();
+  let last: Operation | null = null;
+  return new Promise<Operation>((resolve, reject) => {
+    if (options.signal?.aborted) return reject(options.signal.reason);
+    const timeout = options.timeout ?? DEFAULT_TIMEOUT_MS;
+    const timer = setTimeout(() => {
+      const message = `Timed out after ${timeout} ms waiting for operation ${operationId} (last status ${last?.status ?? 'unknown'})`;
+      finish(() => reject(new EnclaveWaitError(message, 'TIMEOUT', null)));
+    }, timeout);
+    const onAbort = () => finish(() => reject(options.signal?.reason));
+    options.signal?.addEventListener('abort', onAbort);
+    const changes = watcher.operationChanged({ operationId });
+    const offConnected = watcher.onConnected(() => poll());
+    const poller = setInterval(() => poll(), options.pollInterval ?? DEFAULT_POLL_MS);
+
+    function finish(outcome: () => void) {
+      if (stop.signal.aborted) return;
+      stop.abort();
+      clearTimeout(timer);
+      clearInterval(poller);
+      options.signal?.removeEventListener('abort', onAbort);
+      offConnected();
+      void changes.return?.();
+      outcome();
+    }
+
+    function observe(operation: Operation) {
+      if (stop.signal.aborted) return;
+      last = operation;
+      if (!FINAL_OPERATION.includes(operation.status)) return;
+      if (operation.status !== 'SUCCEEDED' && options.rejectOnFailure !== false) {
+        finish(() => reject(new EnclaveOperationError(operation)));
+      } else {
+        finish(() => resolve(operation));
+      }
+    }
+
+    function poll() {
+      watcher.operation({ id: operationId }, { signal: stop.signal }).then(
+        (operation) => {
+          if (operation) return observe(operation);
+          const error = new EnclaveError([{ message: `Operation ${operationId} not found`, extensions: { code: 'NOT_FOUND', field: 'id' } }]);
+          finish(() => reject(error));
+        },
+        (error: unknown) => {
+          if (error instanceof EnclaveError) finish(() => reject(error));
+        },
+      );
+    }
+
+    void (async () => {
+      try {
+        for await (const change of changes) if (change.operation) observe(change.operation);
+      } catch {
+        /* polling continues */
+      }
+    })();
+    poll();
+  });
 }

@@ -7,6 +7,14 @@ export type Machine = G.MachineFieldsFragment;
 export type Configuration = G.ConfigurationFieldsFragment;
 export type Snapshot = G.SnapshotFieldsFragment;
 export type Restore = G.RestoreFieldsFragment;
+/** One request to a clone (failover, failback, snapshot, restore, power action, delete) as a record. */
+export type Operation = G.OperationFieldsFragment;
+/** The clone as a request's answer: with `currentOperation`, the Operation that request queued. */
+export type CloneWithOperation = G.StartFailoverMutation['startFailover'];
+/** A manual snapshot as `createSnapshot` answers it: with the Operation that takes it. */
+export type SnapshotWithOperation = G.CreateSnapshotMutation['createSnapshot'];
+export type FailoverReadiness = G.FailoverReadinessFieldsFragment;
+export type OperationChange = G.OperationChangedSubscription['operationChanged'];
 /** An audit event (the API's `Event`). */
 export type EnclaveEvent = G.EventFieldsFragment;
 export type User = G.UserFieldsFragment;
@@ -54,6 +62,8 @@ export type {
   MachineOrder,
   MachineOrderField,
   NetworkKind,
+  OperationStatus,
+  OperationType,
   OrderDirection,
   PowerState,
   RestoreStatus,
@@ -74,4 +84,5 @@ export type SnapshotConnection = G.SnapshotsQuery['snapshots'];
 export type EventConnection = G.EventsQuery['events'];
 export type UserConnection = G.UsersQuery['users'];
 export type DiscoveredVmConnection = G.DiscoveredVmsQuery['discoveredVms'];
+export type OperationConnection = NonNullable<NonNullable<G.CloneOperationsQuery['clone']>['operations']>;
 export type RestoreConnection = NonNullable<NonNullable<G.CloneRestoresQuery['clone']>['restores']>;

@@ -7,6 +7,8 @@ import { CLONE_NAME_RULE, likeLiteral } from '../../domain/input.js';
 import { decodeId } from '../ids.js';
 import { liveEvent, sessionFeed } from '../subscriptions.js';
 import { createClone, createCloneSnapshot, deleteClone, requestCloneOperation } from '../services/clones.js';
+import { startFailover } from '../services/failover.js';
+import { withOperation } from '../operationAnswers.js';
 import { direction, optionalId, OrderDirection, timeRange, type Direction } from './common.js';
 import { MachineNode } from './machine.js';
 
@@ -217,43 +219,58 @@ builder.mutationFields((t) => {
     }),
     deleteClone: admin.prismaField({
       type: 'Clone',
-      description: 'Tears the clone VM down and keeps the record and its history. Irreversible for the VM.',
+      description:
+        'Tears the clone VM down and keeps the record and its history. Irreversible for the VM. Refused while the ' +
+        'clone is in failover (end failover first). `currentOperation` is the DELETE operation.',
       args: { cloneId: t.arg.id({ required: true }) },
       resolve: async (query, _root, { cloneId }, ctx) => {
-        const { id } = await deleteClone(ctx, ctx.user, cloneDbId(cloneId));
-        return ctx.prisma.clone.findUniqueOrThrow({ ...query, where: { id } });
+        const { id, operationId } = await deleteClone(ctx, ctx.user, cloneDbId(cloneId));
+        return withOperation(await ctx.prisma.clone.findUniqueOrThrow({ ...query, where: { id } }), operationId);
       },
     }),
     startFailover: operator.prismaField({
       type: 'Clone',
-      description: 'Operations switch from the primary to this RUNNING clone; auto-restores into it stop.',
-      args: { cloneId: t.arg.id({ required: true }) },
-      resolve: async (query, _root, { cloneId }, ctx) => {
-        const { id } = await requestCloneOperation(ctx, ctx.user, cloneDbId(cloneId), { kind: 'startFailover' });
-        return ctx.prisma.clone.findUniqueOrThrow({ ...query, where: { id } });
+      description:
+        'Operations switch from the primary to this RUNNING clone; auto-restores into it stop. Refused when another ' +
+        'clone of the configuration is the active system, and when the clone is not ready (see failoverReadiness) ' +
+        'unless `force`. With `fencePrimary` (default) the primary VM is powered off first, when reachable. ' +
+        '`currentOperation` is the START_FAILOVER operation.',
+      args: {
+        cloneId: t.arg.id({ required: true }),
+        force: t.arg.boolean({ defaultValue: false, description: 'Fail over although the clone is not ready; recorded.' }),
+        fencePrimary: t.arg.boolean({ defaultValue: true, description: 'Power the primary off (when reachable) before the switch.' }),
+      },
+      resolve: async (query, _root, { cloneId, force, fencePrimary }, ctx) => {
+        const { id, operationId } = await startFailover(ctx, ctx.user, cloneDbId(cloneId), {
+          force: force ?? false,
+          fencePrimary: fencePrimary ?? true,
+        });
+        return withOperation(await ctx.prisma.clone.findUniqueOrThrow({ ...query, where: { id } }), operationId);
       },
     }),
     endFailover: operator.prismaField({
       type: 'Clone',
       description:
         "Operations return to the primary. By default the failover system's state is carried back first " +
-        '(snapshot, then restore onto the primary); with discardFailoverState it is only kept as a snapshot.',
+        '(snapshot, then restore onto the primary); with discardFailoverState it is only kept as a snapshot. The ' +
+        'primary is powered on before operations return to it. `currentOperation` is the END_FAILOVER operation.',
       args: {
         cloneId: t.arg.id({ required: true }),
         discardFailoverState: t.arg.boolean({ defaultValue: false }),
       },
       resolve: async (query, _root, { cloneId, discardFailoverState }, ctx) => {
-        const { id } = await requestCloneOperation(ctx, ctx.user, cloneDbId(cloneId), {
+        const { id, operationId } = await requestCloneOperation(ctx, ctx.user, cloneDbId(cloneId), {
           kind: 'endFailover',
           discardFailoverState: discardFailoverState ?? false,
         });
-        return ctx.prisma.clone.findUniqueOrThrow({ ...query, where: { id } });
+        return withOperation(await ctx.prisma.clone.findUniqueOrThrow({ ...query, where: { id } }), operationId);
       },
     }),
     createSnapshot: operator.prismaField({
       type: 'Snapshot',
       description:
-        "Captures the clone's VM now. During failover this captures the failover system and triggers failback.",
+        "Captures the clone's VM now. During failover this captures the failover system and triggers failback. " +
+        '`operation` is the CREATE_SNAPSHOT operation.',
       args: { cloneId: t.arg.id({ required: true }) },
       resolve: async (query, _root, { cloneId }, ctx) => {
         const { id } = await createCloneSnapshot(ctx, ctx.user, cloneDbId(cloneId));
@@ -268,8 +285,8 @@ builder.mutationFields((t) => {
           description,
           args: { cloneId: t.arg.id({ required: true }) },
           resolve: async (query, _root, { cloneId }, ctx) => {
-            const { id } = await requestCloneOperation(ctx, ctx.user, cloneDbId(cloneId), { kind: 'power', action });
-            return ctx.prisma.clone.findUniqueOrThrow({ ...query, where: { id } });
+            const { id, operationId } = await requestCloneOperation(ctx, ctx.user, cloneDbId(cloneId), { kind: 'power', action });
+            return withOperation(await ctx.prisma.clone.findUniqueOrThrow({ ...query, where: { id } }), operationId);
           },
         }),
       ]),

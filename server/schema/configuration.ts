@@ -22,6 +22,9 @@ builder.prismaNode('Configuration', {
     autoRestore: t.exposeBoolean('autoRestore', {
       description: 'Restore each new snapshot onto every clone of this configuration not in failover.',
     }),
+    rpoTargetSeconds: t.exposeInt('rpoTargetSeconds', {
+      description: "The standby lag (seconds) a clone may have and still be ready for failover.",
+    }),
     clones: t.relation('clones', { query: { where: { deletedAt: null }, orderBy: { name: 'asc' } } }),
     snapshots: t.relatedConnection('snapshots', { cursor: 'id', totalCount: true, query: { orderBy: [{ startedAt: 'desc' }, { id: 'desc' }] } }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
@@ -88,6 +91,9 @@ const CreateConfigurationInput = builder.inputType('CreateConfigurationInput', {
     scheduleCron: t.string({ description: 'Five-field cron expression (UTC); give this or scheduleIntervalSeconds.' }),
     retention: t.int({ defaultValue: 7, description: 'Keep the last N DONE snapshots (1–1000).' }),
     autoRestore: t.boolean({ defaultValue: true }),
+    rpoTargetSeconds: t.int({
+      description: 'Standby lag (60 s to a year) within which a clone is ready for failover; default two snapshot intervals, or a day with a cron schedule.',
+    }),
   }),
 });
 
@@ -98,6 +104,7 @@ const UpdateConfigurationInput = builder.inputType('UpdateConfigurationInput', {
     scheduleCron: t.string(),
     retention: t.int(),
     autoRestore: t.boolean(),
+    rpoTargetSeconds: t.int({ description: 'Standby lag (60 s to a year) within which a clone is ready for failover.' }),
   }),
 });
 

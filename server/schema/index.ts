@@ -11,6 +11,7 @@ import './clone.js';
 import './rdp.js';
 import './snapshot.js';
 import './restore.js';
+import './operation.js';
 import './event.js';
 import './resources.js';
 

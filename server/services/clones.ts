@@ -2,12 +2,7 @@
 // database write and the workflow request, arranged so a failure leaves nothing half-made.
 // Clone IDs are database IDs; createClone alone takes global IDs (its references), decoded here so
 // a bad one is reported together with the input's other problems.
-import {
-  WorkflowExecutionAlreadyStartedError,
-  WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
-  type WorkflowHandle,
-} from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import { createHash } from 'node:crypto';
 import { reserveCapacity } from '../../infra/capacity.js';
 import { AppError, conflict, invalidState, notFound, validationError } from '../../domain/errors.js';
@@ -24,8 +19,10 @@ import {
 } from '../../workflows/clone/messages.js';
 import { cloneWorkflowId } from '../../workflows/ids.js';
 import { CLONE_ID, CLONE_STATUS } from '../../workflows/searchAttributes.js';
+import { operationType } from '../../domain/operations.js';
 import { decodeId } from '../ids.js';
 import { lockImage } from './inventory.js';
+import { queueCloneOperation } from './operations.js';
 import type { ActingUser, AppServices } from './types.js';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -276,66 +273,36 @@ async function cloneForIdempotencyKey(
   return earlier && { id: earlier.id };
 }
 
-type CloneUpdateCall<T> = (handle: WorkflowHandle) => Promise<T>;
-
-/**
- * Sends one request to the clone's workflow. The workflow's validator answers at once: a
- * rejection becomes INVALID_STATE carrying the workflow's reason.
- */
-async function askCloneWorkflow<T>(
-  { temporal }: Pick<AppServices, 'temporal'>,
-  cloneId: string,
-  call: CloneUpdateCall<T>,
-): Promise<T> {
-  try {
-    return await call(temporal.workflow.getHandle(cloneWorkflowId(cloneId)));
-  } catch (error) {
-    if (error instanceof WorkflowUpdateFailedError) {
-      throw new AppError('INVALID_STATE', error.cause?.message ?? error.message);
-    }
-    if (error instanceof WorkflowNotFoundError) {
-      throw new AppError('INVALID_STATE', 'the clone has no running workflow (it was deleted or never started)');
-    }
-    throw error;
-  }
-}
-
 async function existingClone({ prisma }: Pick<AppServices, 'prisma'>, id: string) {
   const clone = await prisma.clone.findUnique({ where: { id }, select: { id: true, status: true } });
   if (!clone) throw notFound('clone', 'cloneId');
   return clone;
 }
 
-async function auditRequest(
-  { prisma }: Pick<AppServices, 'prisma'>,
-  user: ActingUser,
-  cloneId: string,
-  type: string,
-  data?: Record<string, unknown>,
-) {
-  await recordEvent(prisma, {
-    actor: { kind: 'USER', userId: user.id },
-    subjectType: 'Clone',
-    subjectId: cloneId,
-    cloneId,
-    type,
-    ...(data ? { data } : {}),
-  });
+/** What a request to a clone answers: the clone and the Operation that follows the request. */
+export interface QueuedOperation {
+  id: string;
+  operationId: string;
 }
 
-/** Failover, failback and power actions: queued by the workflow, progress follows by subscription. */
+/** End of failover and power actions: queued by the workflow as an Operation. */
 export async function requestCloneOperation(
   services: CloneServices,
   user: ActingUser,
   cloneId: string,
-  request: DistributiveOmit<CloneRequest, 'actorId'>,
-): Promise<{ id: string }> {
+  request: DistributiveOmit<Exclude<CloneRequest, { kind: 'startFailover' | 'createSnapshot' }>, 'actorId' | 'operationId'>,
+): Promise<QueuedOperation> {
   const clone = await existingClone(services, cloneId);
-  const full = { ...request, actorId: user.id } as CloneRequest;
-  await askCloneWorkflow(services, clone.id, (handle) => handle.executeUpdate(cloneRequestUpdate, { args: [full] }));
   const { kind, ...details } = request;
-  await auditRequest(services, user, clone.id, `clone.${request.kind === 'power' ? request.action : kind}_requested`, details);
-  return clone;
+  // Failback powers the primary on again (it was fenced when failover started).
+  const full = { ...request, actorId: user.id, ...(kind === 'endFailover' ? { startPrimary: true } : {}) };
+  const { operationId } = await queueCloneOperation(services, user, clone.id, {
+    type: operationType(request),
+    options: details,
+    send: (handle, id) => handle.executeUpdate(cloneRequestUpdate, { args: [{ ...full, operationId: id } as CloneRequest] }),
+    audit: { type: `clone.${request.kind === 'power' ? request.action : kind}_requested`, data: details },
+  });
+  return { id: clone.id, operationId };
 }
 
 /** A manual snapshot of the clone (during failover it also fails back); returns the Snapshot row. */
@@ -343,22 +310,31 @@ export async function createCloneSnapshot(
   services: CloneServices,
   user: ActingUser,
   cloneId: string,
-): Promise<{ id: string }> {
+): Promise<{ id: string; operationId: string }> {
   const clone = await existingClone(services, cloneId);
-  const { snapshotId } = await askCloneWorkflow(services, clone.id, (handle) =>
-    handle.executeUpdate(createSnapshotUpdate, { args: [{ actorId: user.id }] }),
-  );
-  await auditRequest(services, user, clone.id, 'clone.snapshot_requested', { snapshotId });
-  return { id: snapshotId };
+  const { operationId, answer } = await queueCloneOperation(services, user, clone.id, {
+    type: 'CREATE_SNAPSHOT',
+    send: (handle, id) =>
+      handle.executeUpdate(createSnapshotUpdate, { args: [{ actorId: user.id, operationId: id, startPrimary: true }] }),
+    audit: { type: 'clone.snapshot_requested' },
+  });
+  await services.prisma.operation.update({ where: { id: operationId }, data: { snapshotId: answer.snapshotId } });
+  return { id: answer.snapshotId, operationId };
 }
 
-/** Asks the clone's workflow to tear it down; the workflow validates and answers at once. */
-export async function deleteClone(services: CloneServices, user: ActingUser, cloneId: string): Promise<{ id: string }> {
+/**
+ * Asks the clone's workflow to tear it down; the workflow validates (never in failover) and
+ * answers at once. A clone already going answers with itself and no new Operation.
+ */
+export async function deleteClone(services: CloneServices, user: ActingUser, cloneId: string): Promise<{ id: string; operationId?: string }> {
   const clone = await existingClone(services, cloneId);
   if (clone.status === 'DELETED' || clone.status === 'DELETING') return clone;
-  await askCloneWorkflow(services, clone.id, (handle) => handle.executeUpdate(deleteCloneUpdate));
-  await auditRequest(services, user, clone.id, 'clone.delete_requested');
-  return clone;
+  const { operationId } = await queueCloneOperation(services, user, clone.id, {
+    type: 'DELETE',
+    send: (handle, id) => handle.executeUpdate(deleteCloneUpdate, { args: [{ actorId: user.id, operationId: id }] }),
+    audit: { type: 'clone.delete_requested' },
+  });
+  return { id: clone.id, operationId };
 }
 
 /** The port RDP clients connect to on the clone VM. */

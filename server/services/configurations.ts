@@ -2,6 +2,7 @@
 // write is followed by syncing the configuration's Temporal Schedule to its row.
 import { AppError, conflict, notFound, validationError } from '../../domain/errors.js';
 import { checkConfigurationInput, checkSchedule, Problems, type ConfigurationScheduleFields } from '../../domain/validation.js';
+import { defaultRpoTargetSeconds } from '../../domain/failoverReadiness.js';
 import { recordEvent } from '../../infra/events.js';
 import { isUniqueViolation } from '../../prisma/errors.js';
 import { syncConfigurationSchedule } from '../../workflows/snapshots/schedules.js';
@@ -86,6 +87,7 @@ export async function createConfiguration(
           scheduleCron: input.scheduleCron?.trim() ?? null,
           retention: input.retention ?? 7,
           autoRestore: input.autoRestore ?? true,
+          rpoTargetSeconds: input.rpoTargetSeconds ?? defaultRpoTargetSeconds(input),
         },
         select: { id: true },
       });
@@ -119,6 +121,7 @@ export async function updateConfiguration(
     scheduleCron: scheduleGiven ? (input.scheduleCron?.trim() ?? null) : current.scheduleCron,
     retention: input.retention ?? current.retention,
     autoRestore: input.autoRestore ?? current.autoRestore,
+    rpoTargetSeconds: input.rpoTargetSeconds ?? current.rpoTargetSeconds,
   };
   const problems = new Problems();
   checkSchedule(problems, next);

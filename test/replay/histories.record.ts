@@ -93,7 +93,7 @@ async function request(handle: WorkflowHandle, body: RequestBody, then: Partial<
 }
 
 async function deleteAndFinish(handle: WorkflowHandle): Promise<void> {
-  await handle.executeUpdate(deleteCloneUpdate);
+  await handle.executeUpdate(deleteCloneUpdate, { args: [{ actorId }] });
   await handle.result();
 }
 
@@ -188,6 +188,29 @@ it('records failover and failback: by manual snapshot, carried, discarded', asyn
 
   await deleteAndFinish(handle);
   await save('clone-failover-failback-delete', handle);
+});
+
+it('records requests as operations: fenced failover, failback starting the primary, snapshot, reboot, delete', async () => {
+  // Provisioning restores the configuration's latest snapshot (an earlier scenario made one).
+  const { cloneId, handle } = await startClone('Replay operations');
+  await idle(handle, { phase: 'serving', status: 'RUNNING' });
+  // The Operation rows the API writes before it sends each request.
+  const operation = async (type: 'START_FAILOVER' | 'END_FAILOVER' | 'CREATE_SNAPSHOT' | 'REBOOT' | 'DELETE') =>
+    (await stack.prisma.operation.create({ data: { cloneId, type, requestedById: actorId } })).id;
+  await request(handle, { kind: 'startFailover', fencePrimary: true, operationId: await operation('START_FAILOVER') }, { failover: true });
+  await request(
+    handle,
+    { kind: 'endFailover', discardFailoverState: false, startPrimary: true, operationId: await operation('END_FAILOVER') },
+    { failover: false },
+  );
+  await handle.executeUpdate(createSnapshotUpdate, { args: [{ actorId, operationId: await operation('CREATE_SNAPSHOT'), startPrimary: true }] });
+  await idle(handle, { status: 'RUNNING' });
+  await request(handle, { kind: 'power', action: 'reboot', operationId: await operation('REBOOT') }, { status: 'RUNNING' });
+  await handle.executeUpdate(deleteCloneUpdate, { args: [{ actorId, operationId: await operation('DELETE') }] });
+  await handle.result();
+  const statuses = await stack.prisma.operation.findMany({ where: { cloneId }, select: { status: true } });
+  expect(statuses.map((o) => o.status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
+  await save('clone-operations-fenced-failover-delete', handle);
 });
 
 it('records a provisioning that ends FAILED, then its delete', async () => {

@@ -70,6 +70,12 @@ export function createCloneActivities({ prisma, vsphere, secretKey, guestWaitTim
     };
   }
 
+  async function primaryOf(cloneId: string) {
+    const clone = await prisma.clone.findUnique({ where: { id: cloneId }, select: { configuration: { select: { primaryMachine: true } } } });
+    if (!clone) throw ApplicationFailure.nonRetryable(`clone ${cloneId} does not exist`, 'NotFound');
+    return clone.configuration.primaryMachine;
+  }
+
   const activities = {
     /** Writes status and/or progress, with its Event rows and bus messages, in one transaction. */
     async updateClone(cloneId: string, change: CloneUpdate): Promise<void> {
@@ -245,9 +251,23 @@ export function createCloneActivities({ prisma, vsphere, secretKey, guestWaitTim
       return snapshot?.id ?? null;
     },
 
-    /** Turns failover on or off, with its Event and a bus message carrying the new flag. */
+    /**
+     * Turns failover on or off, with its Event and a bus message carrying the new flag. On holds
+     * the configuration's active-system claim (taken by the API when it queued the request; taken
+     * here for requests of older histories), off releases it.
+     */
     async setFailover(cloneId: string, on: boolean, actorId: string | null): Promise<void> {
       await prisma.$transaction(async (tx) => {
+        if (on) {
+          const { configurationId } = await tx.clone.findUniqueOrThrow({ where: { id: cloneId }, select: { configurationId: true } });
+          const holder = await tx.activeSystem.findUnique({ where: { configurationId }, select: { cloneId: true } });
+          if (holder && holder.cloneId !== cloneId) {
+            throw ApplicationFailure.nonRetryable(`another clone (${holder.cloneId}) is the active system of this configuration`, 'ActiveSystemTaken');
+          }
+          if (!holder) await tx.activeSystem.create({ data: { configurationId, cloneId } });
+        } else {
+          await tx.activeSystem.deleteMany({ where: { cloneId } });
+        }
         const clone = await tx.clone.update({
           where: { id: cloneId },
           data: { failover: on, failoverStartedAt: on ? new Date() : null },
@@ -312,6 +332,46 @@ export function createCloneActivities({ prisma, vsphere, secretKey, guestWaitTim
       });
     },
 
+    /**
+     * Fencing before failover: powers the configuration's primary VM off (hard: it must stop
+     * serving now, not when its guest agrees) so it cannot act as a second active system. A
+     * primary that vSphere does not know is unreachable: skipped, and the Event says so.
+     */
+    async fencePrimary(cloneId: string, actorId: string | null): Promise<{ fenced: boolean }> {
+      const primary = await primaryOf(cloneId);
+      const actor = actorId ? { kind: 'USER' as const, userId: actorId } : SYSTEM;
+      const record = (type: string, data: Record<string, unknown>) =>
+        recordEvent(prisma, { actor, subjectType: 'Machine', subjectId: primary.id, cloneId, type, data: { primary: primary.name, ...data } });
+      const vm = primary.vsphereRef && !primary.removedAt ? await vsphere.getVm(primary.vsphereRef).catch(notFoundAsUndefined) : undefined;
+      if (!vm) {
+        await record('clone.primary_fence_skipped', { reason: 'the primary VM is not reachable in vSphere' });
+        return { fenced: false };
+      }
+      if (vm.powerState !== 'poweredOff') await vsphere.powerOff(primary.vsphereRef!, { onProgress: heartbeatProgress }).catch(asActivityFailure);
+      await prisma.machine.update({ where: { id: primary.id }, data: { powerState: 'POWERED_OFF', online: false, guestIp: null } });
+      await record('clone.primary_fenced', { vmRef: primary.vsphereRef, powerStateBefore: vm.powerState });
+      return { fenced: true };
+    },
+
+    /** Failback: powers the (restored) primary VM on before operations return to it. */
+    async startPrimary(cloneId: string, actorId: string | null): Promise<void> {
+      const primary = await primaryOf(cloneId);
+      if (!primary.vsphereRef || primary.removedAt) {
+        throw ApplicationFailure.nonRetryable(`the primary ${primary.name} has no VM in vSphere to power on`, 'NotFound');
+      }
+      const vm = await vsphere.getVm(primary.vsphereRef).catch(asActivityFailure);
+      if (vm.powerState !== 'poweredOn') await vsphere.powerOn(primary.vsphereRef, { onProgress: heartbeatProgress }).catch(asActivityFailure);
+      await prisma.machine.update({ where: { id: primary.id }, data: { powerState: 'POWERED_ON' } });
+      await recordEvent(prisma, {
+        actor: actorId ? { kind: 'USER', userId: actorId } : SYSTEM,
+        subjectType: 'Machine',
+        subjectId: primary.id,
+        cloneId,
+        type: 'clone.primary_started',
+        data: { primary: primary.name, vmRef: primary.vsphereRef, powerStateBefore: vm.powerState },
+      });
+    },
+
     /** Whether the clone's VM is, right now, missing or not powered on. */
     async isCloneVmDown(cloneId: string): Promise<boolean> {
       const ref = await cloneVmRef(cloneId);
@@ -365,6 +425,12 @@ export function createCloneActivities({ prisma, vsphere, secretKey, guestWaitTim
 
 /** How a clone's statusReason starts while one of its vSphere steps is being retried. */
 export const RETRY_NOTE = 'retrying ';
+
+/** vSphere's "no such object" as undefined; any other fault as the activity's failure. */
+function notFoundAsUndefined(error: unknown): undefined {
+  if (underlyingFault(error) instanceof NotFoundError) return undefined;
+  return asActivityFailure(error);
+}
 
 function guestTimeout(timeoutMs: number) {
   return ApplicationFailure.nonRetryable(

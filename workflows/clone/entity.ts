@@ -7,6 +7,7 @@ import type { CloneStatusName } from '../../domain/cloneStatus.js';
 import { failureReason } from '../policies.js';
 import { CLONE_STATUS } from '../searchAttributes.js';
 import type { CloneFacts } from './activities.js';
+import type { OperationChange } from '../operations/activities.js';
 import {
   autoRestoreSignal,
   cloneRequestUpdate,
@@ -16,6 +17,7 @@ import {
   vmDownSignal,
   type CloneRequest,
   type CloneWorkflowInput,
+  type DeleteRequest,
   type CloneWorkflowState,
 } from './messages.js';
 import { bookkeeping, guestWaits, vsphereTasks } from './proxies.js';
@@ -32,6 +34,8 @@ export class CloneEntity {
   readonly state: CloneWorkflowState;
   private readonly queue: QueuedRequest[] = [];
   private deleteRequested = false;
+  /** The DELETE operation, when the API queued one. */
+  private deleteOperationId: string | undefined;
   private crashSuspected = false;
   /** The provisioning saga's scope while it runs: a delete cancels it. */
   provisioning: CancellationScope | undefined;
@@ -75,25 +79,32 @@ export class CloneEntity {
     );
     setHandler(
       createSnapshotUpdate,
-      async ({ actorId }) => {
-        const entry = { request: { kind: 'createSnapshot', actorId }, snapshot: {} } satisfies QueuedRequest;
+      async (args) => {
+        const entry = { request: { kind: 'createSnapshot', ...args }, snapshot: {} } satisfies QueuedRequest;
         const snapshot: { id?: string; error?: string } = entry.snapshot;
         this.queue.push(entry);
         await condition(() => snapshot.id !== undefined || snapshot.error !== undefined);
         if (snapshot.error !== undefined) throw new Error(snapshot.error);
         return { snapshotId: snapshot.id! };
       },
-      { validator: ({ actorId }) => this.refuseUnlessPossible({ kind: 'createSnapshot', actorId }) },
+      { validator: (args) => this.refuseUnlessPossible({ kind: 'createSnapshot', ...args }) },
     );
     setHandler(
       deleteCloneUpdate,
-      () => {
+      (request: DeleteRequest) => {
         this.deleteRequested = true;
+        // Older histories sent no argument.
+        this.deleteOperationId = (request as DeleteRequest | undefined)?.operationId;
         this.provisioning?.cancel();
       },
       {
-        validator: () => {
-          const reason = deleteRejection({ phase: this.state.phase, deleteRequested: this.deleteRequested });
+        validator: (_request: DeleteRequest) => {
+          const reason = deleteRejection({
+            phase: this.state.phase,
+            deleteRequested: this.deleteRequested,
+            failover: this.state.failover,
+            queued: this.queue.map((q) => q.request.kind),
+          });
           if (reason) throw new Error(reason);
         },
       },
@@ -145,12 +156,18 @@ export class CloneEntity {
     if (next) {
       // Accepted against the state of its time; requests served before it may have changed that.
       const reason = this.rejection(next.request);
+      const { operationId } = next.request;
       this.state.busy = next.request.kind;
-      const served = reason ? Promise.reject(new Error(`no longer possible: ${reason}`)) : this.serve(next.request, next.snapshot);
-      await served.catch((error: unknown) => {
-        if (next.snapshot) next.snapshot.error ??= failureReason(error);
-        return this.recordFailure(next.request.kind, error);
-      });
+      const served = reason
+        ? Promise.reject(new Error(`no longer possible: ${reason}`))
+        : this.markOperation(operationId, { status: 'RUNNING' }).then(() => this.serve(next.request, next.snapshot));
+      await served.then(
+        () => this.markOperation(operationId, { status: 'SUCCEEDED' }),
+        (error: unknown) => {
+          if (next.snapshot) next.snapshot.error ??= failureReason(error);
+          return this.recordFailure(next.request.kind, error, operationId);
+        },
+      );
     } else if (this.crashSuspected) {
       this.crashSuspected = false;
       this.state.busy = 'crashCheck';
@@ -166,12 +183,25 @@ export class CloneEntity {
 
   /** Removes the clone VM and ends the clone DELETED; requests still queued hear why they will not run. */
   async tearDown(): Promise<void> {
-    for (const entry of this.queue.splice(0)) if (entry.snapshot) entry.snapshot.error = 'the clone is being deleted';
+    for (const entry of this.queue.splice(0)) {
+      if (entry.snapshot) entry.snapshot.error = 'the clone is being deleted';
+      await this.markOperation(entry.request.operationId, { status: 'CANCELLED', error: 'the clone is being deleted' });
+    }
+    await this.markOperation(this.deleteOperationId, { status: 'RUNNING' });
     this.state.phase = 'deleting';
     await this.setStatus('DELETING', { phase: 'deleting', percent: 0 });
     await vsphereTasks.destroyCloneVm(this.cloneId);
     await this.setStatus('DELETED', { phase: 'deleted', percent: 100 });
     this.state.phase = 'deleted';
+    await this.markOperation(this.deleteOperationId, { status: 'SUCCEEDED' });
+  }
+
+  /**
+   * Records a step of the request's Operation (status, phase, error), with its Event and bus
+   * message. Requests of older histories carry no Operation: then nothing is recorded.
+   */
+  private async markOperation(operationId: string | undefined, change: OperationChange): Promise<void> {
+    if (operationId !== undefined) await bookkeeping.recordOperation(operationId, change);
   }
 
   /**
@@ -190,9 +220,11 @@ export class CloneEntity {
     await bookkeeping.setFailover(this.cloneId, on, actorId);
   }
 
-  private async recordFailure(request: string, error: unknown): Promise<void> {
+  private async recordFailure(request: string, error: unknown, operationId?: string): Promise<void> {
     const reason = failureReason(error);
     log.warn('request failed', { cloneId: this.cloneId, request, reason });
+    // The Operation ends FAILED with the reason and an Event; older histories only had the note.
+    if (operationId !== undefined) return this.markOperation(operationId, { status: 'FAILED', error: reason });
     await bookkeeping.updateClone(this.cloneId, { reason: `${request} failed: ${reason}` });
   }
 
@@ -245,25 +277,54 @@ export class CloneEntity {
     return snapshotId;
   }
 
-  /** Carries the failover system's state back to the primary (unless discarded) and leaves failover. */
-  private async failback(actorId: string, discard: boolean, onSnapshot?: (snapshotId: string) => void): Promise<void> {
+  /**
+   * Carries the failover system's state back to the primary (unless discarded), powers the
+   * primary on (when asked: it was fenced) and leaves failover.
+   */
+  private async failback(
+    request: { actorId: string; operationId?: string; startPrimary?: boolean },
+    discard: boolean,
+    onSnapshot?: (snapshotId: string) => void,
+  ): Promise<void> {
+    const { actorId, operationId } = request;
     // Either way the failover state is captured first, so nothing is lost.
+    await this.markOperation(operationId, { phase: 'capturing the failover system' });
     const snapshotId = await this.snapshotCloneVm('FAILBACK', actorId, onSnapshot);
-    if (!discard) await this.restoreOnto(snapshotId, 'primary', 'FAILBACK');
+    await this.markOperation(operationId, { snapshotId });
+    if (!discard) {
+      await this.markOperation(operationId, { phase: 'restoring the failover state onto the primary' });
+      await this.restoreOnto(snapshotId, 'primary', 'FAILBACK');
+    }
+    if (request.startPrimary) {
+      await this.markOperation(operationId, { phase: 'powering the primary on' });
+      await vsphereTasks.startPrimary(this.cloneId, actorId);
+    }
+    await this.markOperation(operationId, { phase: 'returning operations to the primary' });
     await this.setFailover(false, actorId);
+  }
+
+  /** Fences the primary (when asked and reachable), then makes the clone the active system. */
+  private async startFailover(request: Extract<CloneRequest, { kind: 'startFailover' }>): Promise<void> {
+    if (request.fencePrimary) {
+      await this.markOperation(request.operationId, { phase: 'fencing the primary' });
+      await vsphereTasks.fencePrimary(this.cloneId, request.actorId);
+    }
+    await this.markOperation(request.operationId, { phase: 'making the clone the active system' });
+    await this.setFailover(true, request.actorId);
   }
 
   private async serve(request: CloneRequest, snapshot?: { id?: string; error?: string }): Promise<void> {
     switch (request.kind) {
       case 'startFailover':
-        return this.setFailover(true, request.actorId);
+        return this.startFailover(request);
       case 'endFailover':
-        return this.failback(request.actorId, request.discardFailoverState);
+        return this.failback(request, request.discardFailoverState);
       case 'createSnapshot': {
         const started = (id: string) => (snapshot!.id = id);
         // During failover a manual snapshot captures the failover system and triggers failback.
-        if (this.state.failover) return this.failback(request.actorId, false, started);
-        await this.snapshotCloneVm('MANUAL', request.actorId, started);
+        if (this.state.failover) return this.failback(request, false, started);
+        const snapshotId = await this.snapshotCloneVm('MANUAL', request.actorId, started);
+        await this.markOperation(request.operationId, { snapshotId });
         return;
       }
       case 'power':

@@ -13,11 +13,30 @@ export interface CloneWorkflowInput {
   resume?: { status: CloneStatusName; failover: boolean; pendingRestore: string | null };
 }
 
+/**
+ * What every request carries besides its kind. `operationId` names the Operation row the API
+ * queued for it (requests of older histories have none): the workflow marks it RUNNING, its
+ * phases, and SUCCEEDED or FAILED.
+ */
+interface RequestBase {
+  actorId: string;
+  operationId?: string;
+}
+
+/**
+ * `fencePrimary`: power the primary off (when reachable) before the clone becomes the active
+ * system. `startPrimary`: power the primary on before operations return to it. Both absent in
+ * requests of older histories (which did neither).
+ */
 export type CloneRequest =
-  | { kind: 'startFailover'; actorId: string }
-  | { kind: 'endFailover'; actorId: string; discardFailoverState: boolean }
-  | { kind: 'createSnapshot'; actorId: string }
-  | { kind: 'power'; actorId: string; action: PowerAction };
+  | (RequestBase & { kind: 'startFailover'; fencePrimary?: boolean })
+  | (RequestBase & { kind: 'endFailover'; discardFailoverState: boolean; startPrimary?: boolean })
+  | (RequestBase & { kind: 'createSnapshot'; startPrimary?: boolean })
+  | (RequestBase & { kind: 'power'; action: PowerAction });
+
+export type SnapshotRequest = Omit<Extract<CloneRequest, { kind: 'createSnapshot' }>, 'kind'>;
+/** Older histories sent the delete without an argument: handlers see undefined then. */
+export type DeleteRequest = { actorId?: string; operationId?: string };
 
 export interface CloneWorkflowState {
   phase: ClonePhase;
@@ -36,7 +55,7 @@ export const vmDownSignal = defineSignal('vmDown');
 /** Queue a request; rejected at once, with the reason, when the clone's state does not allow it. */
 export const cloneRequestUpdate = defineUpdate<{ accepted: true }, [CloneRequest]>('request');
 /** Manual snapshot: answers once the Snapshot row exists, so the API can return it. */
-export const createSnapshotUpdate = defineUpdate<{ snapshotId: string }, [{ actorId: string }]>('createSnapshot');
-/** Tear the clone down; accepted in any phase but once. */
-export const deleteCloneUpdate = defineUpdate<void, []>('deleteClone');
+export const createSnapshotUpdate = defineUpdate<{ snapshotId: string }, [SnapshotRequest]>('createSnapshot');
+/** Tear the clone down; accepted in any phase but once, and never in failover. */
+export const deleteCloneUpdate = defineUpdate<void, [DeleteRequest]>('deleteClone');
 

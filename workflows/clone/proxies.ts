@@ -5,20 +5,21 @@ import { BOOKKEEPING, GUEST_WAIT, VSPHERE_TASK } from '../policies.js';
 import type { RestoreActivities } from '../restores/activities.js';
 import type { SnapshotActivities } from '../snapshots/activities.js';
 import type { CloneActivities } from './activities.js';
+import type { OperationActivities } from '../operations/activities.js';
 
-type Activities = CloneActivities & RestoreActivities & SnapshotActivities;
+type Activities = CloneActivities & RestoreActivities & SnapshotActivities & OperationActivities;
 
 /** Quick writes and reads of PostgreSQL. */
 export const bookkeeping = proxyActivities<
   Pick<
     Activities,
-    'updateClone' | 'setFailover' | 'describeClone' | 'latestSnapshot' | 'beginRestore' | 'finishRestore' | 'beginSnapshot' | 'finishSnapshotFailed'
+    'updateClone' | 'setFailover' | 'recordOperation' | 'describeClone' | 'latestSnapshot' | 'beginRestore' | 'finishRestore' | 'beginSnapshot' | 'finishSnapshotFailed'
   >
 >(BOOKKEEPING);
 
 /** vSphere tasks on the clone's VM. */
 export const vsphereTasks = proxyActivities<
-  Pick<Activities, 'cloneVmFromImage' | 'powerOnCloneVm' | 'powerCloneVm' | 'destroyCloneVm' | 'isCloneVmDown' | 'captureSnapshot' | 'discardRestore'>
+  Pick<Activities, 'cloneVmFromImage' | 'powerOnCloneVm' | 'powerCloneVm' | 'destroyCloneVm' | 'isCloneVmDown' | 'captureSnapshot' | 'discardRestore' | 'fencePrimary' | 'startPrimary'>
 >(VSPHERE_TASK);
 
 /** Work that waits for a guest to come up: the guest alone, or a rebuild that ends with one. */

@@ -118,6 +118,29 @@ export const NetworkKind = {
 } as const;
 
 export type NetworkKind = typeof NetworkKind[keyof typeof NetworkKind];
+export const OperationStatus = {
+  CANCELLED: 'CANCELLED',
+  FAILED: 'FAILED',
+  QUEUED: 'QUEUED',
+  RUNNING: 'RUNNING',
+  SUCCEEDED: 'SUCCEEDED'
+} as const;
+
+export type OperationStatus = typeof OperationStatus[keyof typeof OperationStatus];
+export const OperationType = {
+  CREATE_SNAPSHOT: 'CREATE_SNAPSHOT',
+  DELETE: 'DELETE',
+  END_FAILOVER: 'END_FAILOVER',
+  POWER_OFF: 'POWER_OFF',
+  POWER_ON: 'POWER_ON',
+  REBOOT: 'REBOOT',
+  RESTORE: 'RESTORE',
+  RESUME: 'RESUME',
+  START_FAILOVER: 'START_FAILOVER',
+  SUSPEND: 'SUSPEND'
+} as const;
+
+export type OperationType = typeof OperationType[keyof typeof OperationType];
 export const OrderDirection = {
   ASC: 'ASC',
   DESC: 'DESC'

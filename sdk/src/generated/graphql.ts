@@ -114,6 +114,8 @@ export type CreateConfigurationInput = {
   primaryMachineId: string;
   /** Keep the last N DONE snapshots (1–1000). */
   retention?: number | null | undefined;
+  /** Standby lag (60 s to a year) within which a clone is ready for failover; default two snapshot intervals, or a day with a cron schedule. */
+  rpoTargetSeconds?: number | null | undefined;
   /** Five-field cron expression (UTC); give this or scheduleIntervalSeconds. */
   scheduleCron?: string | null | undefined;
   /** At least 300; give this or scheduleCron. */
@@ -222,6 +224,25 @@ export type NetworkKind =
   | 'DISTRIBUTED'
   | 'STANDARD';
 
+export type OperationStatus =
+  | 'CANCELLED'
+  | 'FAILED'
+  | 'QUEUED'
+  | 'RUNNING'
+  | 'SUCCEEDED';
+
+export type OperationType =
+  | 'CREATE_SNAPSHOT'
+  | 'DELETE'
+  | 'END_FAILOVER'
+  | 'POWER_OFF'
+  | 'POWER_ON'
+  | 'REBOOT'
+  | 'RESTORE'
+  | 'RESUME'
+  | 'START_FAILOVER'
+  | 'SUSPEND';
+
 export type OrderDirection =
   | 'ASC'
   | 'DESC';
@@ -309,6 +330,8 @@ export type SnapshotTrigger =
 export type UpdateConfigurationInput = {
   autoRestore?: boolean | null | undefined;
   retention?: number | null | undefined;
+  /** Standby lag (60 s to a year) within which a clone is ready for failover. */
+  rpoTargetSeconds?: number | null | undefined;
   scheduleCron?: string | null | undefined;
   scheduleIntervalSeconds?: number | null | undefined;
 };
@@ -332,7 +355,7 @@ export type CreateConfigurationMutationVariables = Exact<{
 }>;
 
 
-export type CreateConfigurationMutation = { createConfiguration: { id: string, name: string, scheduleCron: string | null, scheduleIntervalSeconds: number | null, retention: number, autoRestore: boolean, createdAt: string, updatedAt: string, application: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null } } };
+export type CreateConfigurationMutation = { createConfiguration: { id: string, name: string, scheduleCron: string | null, scheduleIntervalSeconds: number | null, retention: number, autoRestore: boolean, rpoTargetSeconds: number, createdAt: string, updatedAt: string, application: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } } };
 
 export type UpdateConfigurationMutationVariables = Exact<{
   configurationId: string;
@@ -340,7 +363,7 @@ export type UpdateConfigurationMutationVariables = Exact<{
 }>;
 
 
-export type UpdateConfigurationMutation = { updateConfiguration: { id: string, name: string, scheduleCron: string | null, scheduleIntervalSeconds: number | null, retention: number, autoRestore: boolean, createdAt: string, updatedAt: string, application: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null } } };
+export type UpdateConfigurationMutation = { updateConfiguration: { id: string, name: string, scheduleCron: string | null, scheduleIntervalSeconds: number | null, retention: number, autoRestore: boolean, rpoTargetSeconds: number, createdAt: string, updatedAt: string, application: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } } };
 
 export type SyncInventoryMutationVariables = Exact<{ [key: string]: never; }>;
 
@@ -352,28 +375,28 @@ export type RegisterPrimaryMachineMutationVariables = Exact<{
 }>;
 
 
-export type RegisterPrimaryMachineMutation = { registerPrimaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null } };
+export type RegisterPrimaryMachineMutation = { registerPrimaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } };
 
 export type RegisterImageMutationVariables = Exact<{
   input: RegisterImageInput;
 }>;
 
 
-export type RegisterImageMutation = { registerImage: { id: string, name: string, guestOs: string, defaultCpu: number, defaultRamGb: number, vsphereRef: string, guestOsFamily: GuestOsFamily, removedAt: string | null, retiredAt: string | null, application: { id: string, name: string } } };
+export type RegisterImageMutation = { registerImage: { id: string, name: string, guestOs: string, defaultCpu: number, defaultRamGb: number, vsphereRef: string, removedAt: string | null, application: { id: string, name: string } } };
 
 export type RetirePrimaryMachineMutationVariables = Exact<{
   machineId: string;
 }>;
 
 
-export type RetirePrimaryMachineMutation = { retirePrimaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null } };
+export type RetirePrimaryMachineMutation = { retirePrimaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } };
 
 export type RetireImageMutationVariables = Exact<{
   imageId: string;
 }>;
 
 
-export type RetireImageMutation = { retireImage: { id: string, name: string, guestOs: string, defaultCpu: number, defaultRamGb: number, vsphereRef: string, guestOsFamily: GuestOsFamily, removedAt: string | null, retiredAt: string | null, application: { id: string, name: string } } };
+export type RetireImageMutation = { retireImage: { id: string, name: string, guestOs: string, defaultCpu: number, defaultRamGb: number, vsphereRef: string, removedAt: string | null, application: { id: string, name: string } } };
 
 export type SetUserRoleMutationVariables = Exact<{
   userId: string;
@@ -406,17 +429,17 @@ export type ResetUserPasswordMutation = { resetUserPassword: { password: string,
 
 export type UserFieldsFragment = { id: string, username: string, name: string, role: Role, createdAt: string, disabledAt: string | null };
 
-export type MachineFieldsFragment = { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null };
+export type MachineFieldsFragment = { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null };
 
 export type NetworkFieldsFragment = { id: string, name: string, kind: NetworkKind, vsphereRef: string, removedAt: string | null };
 
 export type ApplicationFieldsFragment = { id: string, name: string, description: string, createdAt: string };
 
-export type VmImageFieldsFragment = { id: string, name: string, guestOs: string, defaultCpu: number, defaultRamGb: number, vsphereRef: string, guestOsFamily: GuestOsFamily, removedAt: string | null, retiredAt: string | null, application: { id: string, name: string } };
+export type VmImageFieldsFragment = { id: string, name: string, guestOs: string, defaultCpu: number, defaultRamGb: number, vsphereRef: string, removedAt: string | null, application: { id: string, name: string } };
 
-export type ConfigurationFieldsFragment = { id: string, name: string, scheduleCron: string | null, scheduleIntervalSeconds: number | null, retention: number, autoRestore: boolean, createdAt: string, updatedAt: string, application: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null } };
+export type ConfigurationFieldsFragment = { id: string, name: string, scheduleCron: string | null, scheduleIntervalSeconds: number | null, retention: number, autoRestore: boolean, rpoTargetSeconds: number, createdAt: string, updatedAt: string, application: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } };
 
-export type CloneFieldsFragment = { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null } | null };
+export type CloneFieldsFragment = { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } | null };
 
 export type SnapshotFieldsFragment = { id: string, name: string, status: SnapshotStatus, trigger: SnapshotTrigger, startedAt: string, finishedAt: string | null, durationMs: number | null, sizeBytes: number | null, error: string | null, prunedAt: string | null, configuration: { id: string, name: string }, sourceMachine: { id: string, name: string, kind: MachineKind }, clone: { id: string, name: string } | null, requestedBy: { id: string, username: string } | null, retryOf: { id: string } | null };
 
@@ -425,6 +448,10 @@ export type RestoreFieldsFragment = { id: string, status: RestoreStatus, trigger
 export type EventFieldsFragment = { id: string, type: string, createdAt: string, actorKind: ActorKind, subjectType: string, subjectId: string, data: unknown, actor: { id: string, username: string, name: string } | null, clone: { id: string, name: string } | null };
 
 export type PageInfoFieldsFragment = { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null };
+
+export type OperationFieldsFragment = { id: string, type: OperationType, status: OperationStatus, phase: string | null, error: string | null, forced: boolean, options: unknown, requestedAt: string, startedAt: string | null, finishedAt: string | null, requestedBy: { id: string, username: string, name: string } | null, snapshot: { id: string, name: string, status: SnapshotStatus } | null, clone: { id: string, name: string } };
+
+export type FailoverReadinessFieldsFragment = { ready: boolean, overridable: boolean, reasons: Array<string>, status: string, standbyLagSeconds: number | null, rpoTargetSeconds: number, lastRestore: { status: RestoreStatus, finishedAt: string | null, error: string | null } | null };
 
 export type DiscoveredVmFieldsFragment = { id: string, name: string, vsphereRef: string, isTemplate: boolean, guestId: string, guestFullName: string, guestOsFamily: GuestOsFamily, cpu: number, ramGb: number, powerState: PowerState, managed: boolean, firstSeenAt: string, lastSeenAt: string, goneAt: string | null, machine: { id: string, kind: MachineKind, name: string } | null, image: { id: string, name: string } | null };
 
@@ -448,21 +475,23 @@ export type CreateCloneMutationVariables = Exact<{
 }>;
 
 
-export type CreateCloneMutation = { createClone: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null } | null } };
+export type CreateCloneMutation = { createClone: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } | null } };
 
 export type DeleteCloneMutationVariables = Exact<{
   cloneId: string;
 }>;
 
 
-export type DeleteCloneMutation = { deleteClone: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null } | null } };
+export type DeleteCloneMutation = { deleteClone: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, currentOperation: { id: string, type: OperationType, status: OperationStatus, phase: string | null, error: string | null, forced: boolean, options: unknown, requestedAt: string, startedAt: string | null, finishedAt: string | null, requestedBy: { id: string, username: string, name: string } | null, snapshot: { id: string, name: string, status: SnapshotStatus } | null, clone: { id: string, name: string } } | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } | null } };
 
 export type StartFailoverMutationVariables = Exact<{
   cloneId: string;
+  force?: boolean | null | undefined;
+  fencePrimary?: boolean | null | undefined;
 }>;
 
 
-export type StartFailoverMutation = { startFailover: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null } | null } };
+export type StartFailoverMutation = { startFailover: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, currentOperation: { id: string, type: OperationType, status: OperationStatus, phase: string | null, error: string | null, forced: boolean, options: unknown, requestedAt: string, startedAt: string | null, finishedAt: string | null, requestedBy: { id: string, username: string, name: string } | null, snapshot: { id: string, name: string, status: SnapshotStatus } | null, clone: { id: string, name: string } } | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } | null } };
 
 export type EndFailoverMutationVariables = Exact<{
   cloneId: string;
@@ -470,14 +499,14 @@ export type EndFailoverMutationVariables = Exact<{
 }>;
 
 
-export type EndFailoverMutation = { endFailover: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null } | null } };
+export type EndFailoverMutation = { endFailover: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, currentOperation: { id: string, type: OperationType, status: OperationStatus, phase: string | null, error: string | null, forced: boolean, options: unknown, requestedAt: string, startedAt: string | null, finishedAt: string | null, requestedBy: { id: string, username: string, name: string } | null, snapshot: { id: string, name: string, status: SnapshotStatus } | null, clone: { id: string, name: string } } | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } | null } };
 
 export type CreateSnapshotMutationVariables = Exact<{
   cloneId: string;
 }>;
 
 
-export type CreateSnapshotMutation = { createSnapshot: { id: string, name: string, status: SnapshotStatus, trigger: SnapshotTrigger, startedAt: string, finishedAt: string | null, durationMs: number | null, sizeBytes: number | null, error: string | null, prunedAt: string | null, configuration: { id: string, name: string }, sourceMachine: { id: string, name: string, kind: MachineKind }, clone: { id: string, name: string } | null, requestedBy: { id: string, username: string } | null, retryOf: { id: string } | null } };
+export type CreateSnapshotMutation = { createSnapshot: { id: string, name: string, status: SnapshotStatus, trigger: SnapshotTrigger, startedAt: string, finishedAt: string | null, durationMs: number | null, sizeBytes: number | null, error: string | null, prunedAt: string | null, operation: { id: string, type: OperationType, status: OperationStatus, phase: string | null, error: string | null, forced: boolean, options: unknown, requestedAt: string, startedAt: string | null, finishedAt: string | null, requestedBy: { id: string, username: string, name: string } | null, snapshot: { id: string, name: string, status: SnapshotStatus } | null, clone: { id: string, name: string } } | null, configuration: { id: string, name: string }, sourceMachine: { id: string, name: string, kind: MachineKind }, clone: { id: string, name: string } | null, requestedBy: { id: string, username: string } | null, retryOf: { id: string } | null } };
 
 export type RetrySnapshotMutationVariables = Exact<{
   snapshotId: string;
@@ -498,35 +527,35 @@ export type StartCloneMutationVariables = Exact<{
 }>;
 
 
-export type StartCloneMutation = { startClone: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null } | null } };
+export type StartCloneMutation = { startClone: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, currentOperation: { id: string, type: OperationType, status: OperationStatus, phase: string | null, error: string | null, forced: boolean, options: unknown, requestedAt: string, startedAt: string | null, finishedAt: string | null, requestedBy: { id: string, username: string, name: string } | null, snapshot: { id: string, name: string, status: SnapshotStatus } | null, clone: { id: string, name: string } } | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } | null } };
 
 export type StopCloneMutationVariables = Exact<{
   cloneId: string;
 }>;
 
 
-export type StopCloneMutation = { stopClone: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null } | null } };
+export type StopCloneMutation = { stopClone: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, currentOperation: { id: string, type: OperationType, status: OperationStatus, phase: string | null, error: string | null, forced: boolean, options: unknown, requestedAt: string, startedAt: string | null, finishedAt: string | null, requestedBy: { id: string, username: string, name: string } | null, snapshot: { id: string, name: string, status: SnapshotStatus } | null, clone: { id: string, name: string } } | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } | null } };
 
 export type SuspendCloneMutationVariables = Exact<{
   cloneId: string;
 }>;
 
 
-export type SuspendCloneMutation = { suspendClone: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null } | null } };
+export type SuspendCloneMutation = { suspendClone: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, currentOperation: { id: string, type: OperationType, status: OperationStatus, phase: string | null, error: string | null, forced: boolean, options: unknown, requestedAt: string, startedAt: string | null, finishedAt: string | null, requestedBy: { id: string, username: string, name: string } | null, snapshot: { id: string, name: string, status: SnapshotStatus } | null, clone: { id: string, name: string } } | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } | null } };
 
 export type ResumeCloneMutationVariables = Exact<{
   cloneId: string;
 }>;
 
 
-export type ResumeCloneMutation = { resumeClone: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null } | null } };
+export type ResumeCloneMutation = { resumeClone: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, currentOperation: { id: string, type: OperationType, status: OperationStatus, phase: string | null, error: string | null, forced: boolean, options: unknown, requestedAt: string, startedAt: string | null, finishedAt: string | null, requestedBy: { id: string, username: string, name: string } | null, snapshot: { id: string, name: string, status: SnapshotStatus } | null, clone: { id: string, name: string } } | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } | null } };
 
 export type RebootCloneMutationVariables = Exact<{
   cloneId: string;
 }>;
 
 
-export type RebootCloneMutation = { rebootClone: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null } | null } };
+export type RebootCloneMutation = { rebootClone: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, currentOperation: { id: string, type: OperationType, status: OperationStatus, phase: string | null, error: string | null, forced: boolean, options: unknown, requestedAt: string, startedAt: string | null, finishedAt: string | null, requestedBy: { id: string, username: string, name: string } | null, snapshot: { id: string, name: string, status: SnapshotStatus } | null, clone: { id: string, name: string } } | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } | null } };
 
 export type ChangePasswordMutationVariables = Exact<{
   oldPassword: string;
@@ -553,7 +582,7 @@ export type CloneQueryVariables = Exact<{
 }>;
 
 
-export type CloneQuery = { clone: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null } | null } | null };
+export type CloneQuery = { clone: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } | null } | null };
 
 export type ClonesQueryVariables = Exact<{
   filter?: CloneFilter | null | undefined;
@@ -565,7 +594,7 @@ export type ClonesQueryVariables = Exact<{
 }>;
 
 
-export type ClonesQuery = { clones: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null } | null } }> } };
+export type ClonesQuery = { clones: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } | null } }> } };
 
 export type CloneRdpCredentialsQueryVariables = Exact<{
   id: string;
@@ -595,7 +624,7 @@ export type MachinesQueryVariables = Exact<{
 }>;
 
 
-export type MachinesQuery = { machines: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null } }> } };
+export type MachinesQuery = { machines: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } }> } };
 
 export type ConfigurationsQueryVariables = Exact<{
   filter?: ConfigurationFilter | null | undefined;
@@ -607,7 +636,7 @@ export type ConfigurationsQueryVariables = Exact<{
 }>;
 
 
-export type ConfigurationsQuery = { configurations: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, name: string, scheduleCron: string | null, scheduleIntervalSeconds: number | null, retention: number, autoRestore: boolean, createdAt: string, updatedAt: string, application: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null } } }> } };
+export type ConfigurationsQuery = { configurations: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, name: string, scheduleCron: string | null, scheduleIntervalSeconds: number | null, retention: number, autoRestore: boolean, rpoTargetSeconds: number, createdAt: string, updatedAt: string, application: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } } }> } };
 
 export type SnapshotsQueryVariables = Exact<{
   filter?: SnapshotFilter | null | undefined;
@@ -661,7 +690,7 @@ export type NetworksQuery = { networks: Array<{ id: string, name: string, kind: 
 export type VmImagesQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type VmImagesQuery = { vmImages: Array<{ id: string, name: string, guestOs: string, defaultCpu: number, defaultRamGb: number, vsphereRef: string, guestOsFamily: GuestOsFamily, removedAt: string | null, retiredAt: string | null, application: { id: string, name: string } }> };
+export type VmImagesQuery = { vmImages: Array<{ id: string, name: string, guestOs: string, defaultCpu: number, defaultRamGb: number, vsphereRef: string, removedAt: string | null, application: { id: string, name: string } }> };
 
 export type NodeQueryVariables = Exact<{
   id: string;
@@ -676,6 +705,7 @@ export type NodeQuery = { node:
     | { __typename: 'Event', id: string }
     | { __typename: 'Machine', id: string }
     | { __typename: 'Network', id: string }
+    | { __typename: 'Operation', id: string }
     | { __typename: 'Restore', id: string }
     | { __typename: 'Session', id: string }
     | { __typename: 'Snapshot', id: string }
@@ -696,12 +726,38 @@ export type NodesQuery = { nodes: Array<
     | { __typename: 'Event', id: string }
     | { __typename: 'Machine', id: string }
     | { __typename: 'Network', id: string }
+    | { __typename: 'Operation', id: string }
     | { __typename: 'Restore', id: string }
     | { __typename: 'Session', id: string }
     | { __typename: 'Snapshot', id: string }
     | { __typename: 'User', id: string }
     | { __typename: 'VmImage', id: string }
    | null> };
+
+export type OperationQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type OperationQuery = { operation: { id: string, type: OperationType, status: OperationStatus, phase: string | null, error: string | null, forced: boolean, options: unknown, requestedAt: string, startedAt: string | null, finishedAt: string | null, requestedBy: { id: string, username: string, name: string } | null, snapshot: { id: string, name: string, status: SnapshotStatus } | null, clone: { id: string, name: string } } | null };
+
+export type CloneOperationsQueryVariables = Exact<{
+  cloneId: string;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  last?: number | null | undefined;
+  before?: string | null | undefined;
+}>;
+
+
+export type CloneOperationsQuery = { clone: { operations: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, type: OperationType, status: OperationStatus, phase: string | null, error: string | null, forced: boolean, options: unknown, requestedAt: string, startedAt: string | null, finishedAt: string | null, requestedBy: { id: string, username: string, name: string } | null, snapshot: { id: string, name: string, status: SnapshotStatus } | null, clone: { id: string, name: string } } }> } } | null };
+
+export type FailoverReadinessQueryVariables = Exact<{
+  cloneId: string;
+}>;
+
+
+export type FailoverReadinessQuery = { clone: { id: string, failoverReadiness: { ready: boolean, overridable: boolean, reasons: Array<string>, status: string, standbyLagSeconds: number | null, rpoTargetSeconds: number, lastRestore: { status: RestoreStatus, finishedAt: string | null, error: string | null } | null } } | null };
 
 export type DiscoveredVmsQueryVariables = Exact<{
   filter?: DiscoveredVmFilter | null | undefined;
@@ -727,7 +783,7 @@ export type CloneStatusChangedSubscriptionVariables = Exact<{
 }>;
 
 
-export type CloneStatusChangedSubscription = { cloneStatusChanged: { at: string, status: CloneStatus, failover: boolean, clone: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null } | null } | null } };
+export type CloneStatusChangedSubscription = { cloneStatusChanged: { at: string, status: CloneStatus, failover: boolean, clone: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } | null } | null } };
 
 export type CloneEventsSubscriptionVariables = Exact<{
   cloneId: string;
@@ -742,6 +798,14 @@ export type SnapshotStatusChangedSubscriptionVariables = Exact<{
 
 
 export type SnapshotStatusChangedSubscription = { snapshotStatusChanged: { at: string, status: SnapshotStatus, snapshot: { id: string, name: string, status: SnapshotStatus, trigger: SnapshotTrigger, startedAt: string, finishedAt: string | null, durationMs: number | null, sizeBytes: number | null, error: string | null, prunedAt: string | null, configuration: { id: string, name: string }, sourceMachine: { id: string, name: string, kind: MachineKind }, clone: { id: string, name: string } | null, requestedBy: { id: string, username: string } | null, retryOf: { id: string } | null } | null } };
+
+export type OperationChangedSubscriptionVariables = Exact<{
+  cloneId?: string | null | undefined;
+  operationId?: string | null | undefined;
+}>;
+
+
+export type OperationChangedSubscription = { operationChanged: { at: string, operation: { id: string, type: OperationType, status: OperationStatus, phase: string | null, error: string | null, forced: boolean, options: unknown, requestedAt: string, startedAt: string | null, finishedAt: string | null, requestedBy: { id: string, username: string, name: string } | null, snapshot: { id: string, name: string, status: SnapshotStatus } | null, clone: { id: string, name: string } } | null } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -796,9 +860,7 @@ export const VmImageFieldsFragmentDoc = new TypedDocumentString(`
   defaultCpu
   defaultRamGb
   vsphereRef
-  guestOsFamily
   removedAt
-  retiredAt
   application {
     id
     name
@@ -819,7 +881,6 @@ export const MachineFieldsFragmentDoc = new TypedDocumentString(`
   vsphereRef
   createdAt
   removedAt
-  retiredAt
 }
     `, {"fragmentName":"MachineFields"}) as unknown as TypedDocumentString<MachineFieldsFragment, unknown>;
 export const ConfigurationFieldsFragmentDoc = new TypedDocumentString(`
@@ -830,6 +891,7 @@ export const ConfigurationFieldsFragmentDoc = new TypedDocumentString(`
   scheduleIntervalSeconds
   retention
   autoRestore
+  rpoTargetSeconds
   createdAt
   updatedAt
   application {
@@ -853,7 +915,6 @@ export const ConfigurationFieldsFragmentDoc = new TypedDocumentString(`
   vsphereRef
   createdAt
   removedAt
-  retiredAt
 }`, {"fragmentName":"ConfigurationFields"}) as unknown as TypedDocumentString<ConfigurationFieldsFragment, unknown>;
 export const CloneFieldsFragmentDoc = new TypedDocumentString(`
     fragment CloneFields on Clone {
@@ -911,7 +972,6 @@ export const CloneFieldsFragmentDoc = new TypedDocumentString(`
   vsphereRef
   createdAt
   removedAt
-  retiredAt
 }`, {"fragmentName":"CloneFields"}) as unknown as TypedDocumentString<CloneFieldsFragment, unknown>;
 export const SnapshotFieldsFragmentDoc = new TypedDocumentString(`
     fragment SnapshotFields on Snapshot {
@@ -998,6 +1058,49 @@ export const PageInfoFieldsFragmentDoc = new TypedDocumentString(`
   endCursor
 }
     `, {"fragmentName":"PageInfoFields"}) as unknown as TypedDocumentString<PageInfoFieldsFragment, unknown>;
+export const OperationFieldsFragmentDoc = new TypedDocumentString(`
+    fragment OperationFields on Operation {
+  id
+  type
+  status
+  phase
+  error
+  forced
+  options
+  requestedAt
+  startedAt
+  finishedAt
+  requestedBy {
+    id
+    username
+    name
+  }
+  snapshot {
+    id
+    name
+    status
+  }
+  clone {
+    id
+    name
+  }
+}
+    `, {"fragmentName":"OperationFields"}) as unknown as TypedDocumentString<OperationFieldsFragment, unknown>;
+export const FailoverReadinessFieldsFragmentDoc = new TypedDocumentString(`
+    fragment FailoverReadinessFields on FailoverReadiness {
+  ready
+  overridable
+  reasons
+  status
+  standbyLagSeconds
+  rpoTargetSeconds
+  lastRestore {
+    status
+    finishedAt
+    error
+  }
+}
+    `, {"fragmentName":"FailoverReadinessFields"}) as unknown as TypedDocumentString<FailoverReadinessFieldsFragment, unknown>;
 export const DiscoveredVmFieldsFragmentDoc = new TypedDocumentString(`
     fragment DiscoveredVmFields on DiscoveredVm {
   id
@@ -1082,7 +1185,6 @@ export const CreateConfigurationDocument = new TypedDocumentString(`
   vsphereRef
   createdAt
   removedAt
-  retiredAt
 }
 fragment ConfigurationFields on Configuration {
   id
@@ -1091,6 +1193,7 @@ fragment ConfigurationFields on Configuration {
   scheduleIntervalSeconds
   retention
   autoRestore
+  rpoTargetSeconds
   createdAt
   updatedAt
   application {
@@ -1120,7 +1223,6 @@ export const UpdateConfigurationDocument = new TypedDocumentString(`
   vsphereRef
   createdAt
   removedAt
-  retiredAt
 }
 fragment ConfigurationFields on Configuration {
   id
@@ -1129,6 +1231,7 @@ fragment ConfigurationFields on Configuration {
   scheduleIntervalSeconds
   retention
   autoRestore
+  rpoTargetSeconds
   createdAt
   updatedAt
   application {
@@ -1163,7 +1266,6 @@ export const RegisterPrimaryMachineDocument = new TypedDocumentString(`
   vsphereRef
   createdAt
   removedAt
-  retiredAt
 }`) as unknown as TypedDocumentString<RegisterPrimaryMachineMutation, RegisterPrimaryMachineMutationVariables>;
 export const RegisterImageDocument = new TypedDocumentString(`
     mutation RegisterImage($input: RegisterImageInput!) {
@@ -1178,9 +1280,7 @@ export const RegisterImageDocument = new TypedDocumentString(`
   defaultCpu
   defaultRamGb
   vsphereRef
-  guestOsFamily
   removedAt
-  retiredAt
   application {
     id
     name
@@ -1205,7 +1305,6 @@ export const RetirePrimaryMachineDocument = new TypedDocumentString(`
   vsphereRef
   createdAt
   removedAt
-  retiredAt
 }`) as unknown as TypedDocumentString<RetirePrimaryMachineMutation, RetirePrimaryMachineMutationVariables>;
 export const RetireImageDocument = new TypedDocumentString(`
     mutation RetireImage($imageId: ID!) {
@@ -1220,9 +1319,7 @@ export const RetireImageDocument = new TypedDocumentString(`
   defaultCpu
   defaultRamGb
   vsphereRef
-  guestOsFamily
   removedAt
-  retiredAt
   application {
     id
     name
@@ -1329,7 +1426,6 @@ export const CreateCloneDocument = new TypedDocumentString(`
   vsphereRef
   createdAt
   removedAt
-  retiredAt
 }
 fragment CloneFields on Clone {
   id
@@ -1377,6 +1473,9 @@ export const DeleteCloneDocument = new TypedDocumentString(`
     mutation DeleteClone($cloneId: ID!) {
   deleteClone(cloneId: $cloneId) {
     ...CloneFields
+    currentOperation {
+      ...OperationFields
+    }
   }
 }
     fragment MachineFields on Machine {
@@ -1392,7 +1491,6 @@ export const DeleteCloneDocument = new TypedDocumentString(`
   vsphereRef
   createdAt
   removedAt
-  retiredAt
 }
 fragment CloneFields on Clone {
   id
@@ -1434,12 +1532,41 @@ fragment CloneFields on Clone {
   }
   machine {
     ...MachineFields
+  }
+}
+fragment OperationFields on Operation {
+  id
+  type
+  status
+  phase
+  error
+  forced
+  options
+  requestedAt
+  startedAt
+  finishedAt
+  requestedBy {
+    id
+    username
+    name
+  }
+  snapshot {
+    id
+    name
+    status
+  }
+  clone {
+    id
+    name
   }
 }`) as unknown as TypedDocumentString<DeleteCloneMutation, DeleteCloneMutationVariables>;
 export const StartFailoverDocument = new TypedDocumentString(`
-    mutation StartFailover($cloneId: ID!) {
-  startFailover(cloneId: $cloneId) {
+    mutation StartFailover($cloneId: ID!, $force: Boolean = false, $fencePrimary: Boolean = true) {
+  startFailover(cloneId: $cloneId, force: $force, fencePrimary: $fencePrimary) {
     ...CloneFields
+    currentOperation {
+      ...OperationFields
+    }
   }
 }
     fragment MachineFields on Machine {
@@ -1455,7 +1582,6 @@ export const StartFailoverDocument = new TypedDocumentString(`
   vsphereRef
   createdAt
   removedAt
-  retiredAt
 }
 fragment CloneFields on Clone {
   id
@@ -1497,12 +1623,41 @@ fragment CloneFields on Clone {
   }
   machine {
     ...MachineFields
+  }
+}
+fragment OperationFields on Operation {
+  id
+  type
+  status
+  phase
+  error
+  forced
+  options
+  requestedAt
+  startedAt
+  finishedAt
+  requestedBy {
+    id
+    username
+    name
+  }
+  snapshot {
+    id
+    name
+    status
+  }
+  clone {
+    id
+    name
   }
 }`) as unknown as TypedDocumentString<StartFailoverMutation, StartFailoverMutationVariables>;
 export const EndFailoverDocument = new TypedDocumentString(`
     mutation EndFailover($cloneId: ID!, $discardFailoverState: Boolean = false) {
   endFailover(cloneId: $cloneId, discardFailoverState: $discardFailoverState) {
     ...CloneFields
+    currentOperation {
+      ...OperationFields
+    }
   }
 }
     fragment MachineFields on Machine {
@@ -1518,7 +1673,6 @@ export const EndFailoverDocument = new TypedDocumentString(`
   vsphereRef
   createdAt
   removedAt
-  retiredAt
 }
 fragment CloneFields on Clone {
   id
@@ -1561,11 +1715,40 @@ fragment CloneFields on Clone {
   machine {
     ...MachineFields
   }
+}
+fragment OperationFields on Operation {
+  id
+  type
+  status
+  phase
+  error
+  forced
+  options
+  requestedAt
+  startedAt
+  finishedAt
+  requestedBy {
+    id
+    username
+    name
+  }
+  snapshot {
+    id
+    name
+    status
+  }
+  clone {
+    id
+    name
+  }
 }`) as unknown as TypedDocumentString<EndFailoverMutation, EndFailoverMutationVariables>;
 export const CreateSnapshotDocument = new TypedDocumentString(`
     mutation CreateSnapshot($cloneId: ID!) {
   createSnapshot(cloneId: $cloneId) {
     ...SnapshotFields
+    operation {
+      ...OperationFields
+    }
   }
 }
     fragment SnapshotFields on Snapshot {
@@ -1598,6 +1781,32 @@ export const CreateSnapshotDocument = new TypedDocumentString(`
   }
   retryOf {
     id
+  }
+}
+fragment OperationFields on Operation {
+  id
+  type
+  status
+  phase
+  error
+  forced
+  options
+  requestedAt
+  startedAt
+  finishedAt
+  requestedBy {
+    id
+    username
+    name
+  }
+  snapshot {
+    id
+    name
+    status
+  }
+  clone {
+    id
+    name
   }
 }`) as unknown as TypedDocumentString<CreateSnapshotMutation, CreateSnapshotMutationVariables>;
 export const RetrySnapshotDocument = new TypedDocumentString(`
@@ -1680,6 +1889,9 @@ export const StartCloneDocument = new TypedDocumentString(`
     mutation StartClone($cloneId: ID!) {
   startClone(cloneId: $cloneId) {
     ...CloneFields
+    currentOperation {
+      ...OperationFields
+    }
   }
 }
     fragment MachineFields on Machine {
@@ -1695,7 +1907,6 @@ export const StartCloneDocument = new TypedDocumentString(`
   vsphereRef
   createdAt
   removedAt
-  retiredAt
 }
 fragment CloneFields on Clone {
   id
@@ -1737,12 +1948,41 @@ fragment CloneFields on Clone {
   }
   machine {
     ...MachineFields
+  }
+}
+fragment OperationFields on Operation {
+  id
+  type
+  status
+  phase
+  error
+  forced
+  options
+  requestedAt
+  startedAt
+  finishedAt
+  requestedBy {
+    id
+    username
+    name
+  }
+  snapshot {
+    id
+    name
+    status
+  }
+  clone {
+    id
+    name
   }
 }`) as unknown as TypedDocumentString<StartCloneMutation, StartCloneMutationVariables>;
 export const StopCloneDocument = new TypedDocumentString(`
     mutation StopClone($cloneId: ID!) {
   stopClone(cloneId: $cloneId) {
     ...CloneFields
+    currentOperation {
+      ...OperationFields
+    }
   }
 }
     fragment MachineFields on Machine {
@@ -1758,7 +1998,6 @@ export const StopCloneDocument = new TypedDocumentString(`
   vsphereRef
   createdAt
   removedAt
-  retiredAt
 }
 fragment CloneFields on Clone {
   id
@@ -1800,12 +2039,41 @@ fragment CloneFields on Clone {
   }
   machine {
     ...MachineFields
+  }
+}
+fragment OperationFields on Operation {
+  id
+  type
+  status
+  phase
+  error
+  forced
+  options
+  requestedAt
+  startedAt
+  finishedAt
+  requestedBy {
+    id
+    username
+    name
+  }
+  snapshot {
+    id
+    name
+    status
+  }
+  clone {
+    id
+    name
   }
 }`) as unknown as TypedDocumentString<StopCloneMutation, StopCloneMutationVariables>;
 export const SuspendCloneDocument = new TypedDocumentString(`
     mutation SuspendClone($cloneId: ID!) {
   suspendClone(cloneId: $cloneId) {
     ...CloneFields
+    currentOperation {
+      ...OperationFields
+    }
   }
 }
     fragment MachineFields on Machine {
@@ -1821,7 +2089,6 @@ export const SuspendCloneDocument = new TypedDocumentString(`
   vsphereRef
   createdAt
   removedAt
-  retiredAt
 }
 fragment CloneFields on Clone {
   id
@@ -1863,12 +2130,41 @@ fragment CloneFields on Clone {
   }
   machine {
     ...MachineFields
+  }
+}
+fragment OperationFields on Operation {
+  id
+  type
+  status
+  phase
+  error
+  forced
+  options
+  requestedAt
+  startedAt
+  finishedAt
+  requestedBy {
+    id
+    username
+    name
+  }
+  snapshot {
+    id
+    name
+    status
+  }
+  clone {
+    id
+    name
   }
 }`) as unknown as TypedDocumentString<SuspendCloneMutation, SuspendCloneMutationVariables>;
 export const ResumeCloneDocument = new TypedDocumentString(`
     mutation ResumeClone($cloneId: ID!) {
   resumeClone(cloneId: $cloneId) {
     ...CloneFields
+    currentOperation {
+      ...OperationFields
+    }
   }
 }
     fragment MachineFields on Machine {
@@ -1884,7 +2180,6 @@ export const ResumeCloneDocument = new TypedDocumentString(`
   vsphereRef
   createdAt
   removedAt
-  retiredAt
 }
 fragment CloneFields on Clone {
   id
@@ -1926,12 +2221,41 @@ fragment CloneFields on Clone {
   }
   machine {
     ...MachineFields
+  }
+}
+fragment OperationFields on Operation {
+  id
+  type
+  status
+  phase
+  error
+  forced
+  options
+  requestedAt
+  startedAt
+  finishedAt
+  requestedBy {
+    id
+    username
+    name
+  }
+  snapshot {
+    id
+    name
+    status
+  }
+  clone {
+    id
+    name
   }
 }`) as unknown as TypedDocumentString<ResumeCloneMutation, ResumeCloneMutationVariables>;
 export const RebootCloneDocument = new TypedDocumentString(`
     mutation RebootClone($cloneId: ID!) {
   rebootClone(cloneId: $cloneId) {
     ...CloneFields
+    currentOperation {
+      ...OperationFields
+    }
   }
 }
     fragment MachineFields on Machine {
@@ -1947,7 +2271,6 @@ export const RebootCloneDocument = new TypedDocumentString(`
   vsphereRef
   createdAt
   removedAt
-  retiredAt
 }
 fragment CloneFields on Clone {
   id
@@ -1989,6 +2312,32 @@ fragment CloneFields on Clone {
   }
   machine {
     ...MachineFields
+  }
+}
+fragment OperationFields on Operation {
+  id
+  type
+  status
+  phase
+  error
+  forced
+  options
+  requestedAt
+  startedAt
+  finishedAt
+  requestedBy {
+    id
+    username
+    name
+  }
+  snapshot {
+    id
+    name
+    status
+  }
+  clone {
+    id
+    name
   }
 }`) as unknown as TypedDocumentString<RebootCloneMutation, RebootCloneMutationVariables>;
 export const ChangePasswordDocument = new TypedDocumentString(`
@@ -2034,7 +2383,6 @@ export const CloneDocument = new TypedDocumentString(`
   vsphereRef
   createdAt
   removedAt
-  retiredAt
 }
 fragment CloneFields on Clone {
   id
@@ -2113,7 +2461,6 @@ export const ClonesDocument = new TypedDocumentString(`
   vsphereRef
   createdAt
   removedAt
-  retiredAt
 }
 fragment CloneFields on Clone {
   id
@@ -2254,7 +2601,6 @@ export const MachinesDocument = new TypedDocumentString(`
   vsphereRef
   createdAt
   removedAt
-  retiredAt
 }
 fragment PageInfoFields on PageInfo {
   hasNextPage
@@ -2297,7 +2643,6 @@ export const ConfigurationsDocument = new TypedDocumentString(`
   vsphereRef
   createdAt
   removedAt
-  retiredAt
 }
 fragment ConfigurationFields on Configuration {
   id
@@ -2306,6 +2651,7 @@ fragment ConfigurationFields on Configuration {
   scheduleIntervalSeconds
   retention
   autoRestore
+  rpoTargetSeconds
   createdAt
   updatedAt
   application {
@@ -2516,9 +2862,7 @@ export const VmImagesDocument = new TypedDocumentString(`
   defaultCpu
   defaultRamGb
   vsphereRef
-  guestOsFamily
   removedAt
-  retiredAt
   application {
     id
     name
@@ -2540,6 +2884,109 @@ export const NodesDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<NodesQuery, NodesQueryVariables>;
+export const OperationDocument = new TypedDocumentString(`
+    query Operation($id: ID!) {
+  operation(id: $id) {
+    ...OperationFields
+  }
+}
+    fragment OperationFields on Operation {
+  id
+  type
+  status
+  phase
+  error
+  forced
+  options
+  requestedAt
+  startedAt
+  finishedAt
+  requestedBy {
+    id
+    username
+    name
+  }
+  snapshot {
+    id
+    name
+    status
+  }
+  clone {
+    id
+    name
+  }
+}`) as unknown as TypedDocumentString<OperationQuery, OperationQueryVariables>;
+export const CloneOperationsDocument = new TypedDocumentString(`
+    query CloneOperations($cloneId: ID!, $first: Int, $after: String, $last: Int, $before: String) {
+  clone(id: $cloneId) {
+    operations(first: $first, after: $after, last: $last, before: $before) {
+      totalCount
+      pageInfo {
+        ...PageInfoFields
+      }
+      edges {
+        cursor
+        node {
+          ...OperationFields
+        }
+      }
+    }
+  }
+}
+    fragment PageInfoFields on PageInfo {
+  hasNextPage
+  hasPreviousPage
+  startCursor
+  endCursor
+}
+fragment OperationFields on Operation {
+  id
+  type
+  status
+  phase
+  error
+  forced
+  options
+  requestedAt
+  startedAt
+  finishedAt
+  requestedBy {
+    id
+    username
+    name
+  }
+  snapshot {
+    id
+    name
+    status
+  }
+  clone {
+    id
+    name
+  }
+}`) as unknown as TypedDocumentString<CloneOperationsQuery, CloneOperationsQueryVariables>;
+export const FailoverReadinessDocument = new TypedDocumentString(`
+    query FailoverReadiness($cloneId: ID!) {
+  clone(id: $cloneId) {
+    id
+    failoverReadiness {
+      ...FailoverReadinessFields
+    }
+  }
+}
+    fragment FailoverReadinessFields on FailoverReadiness {
+  ready
+  overridable
+  reasons
+  status
+  standbyLagSeconds
+  rpoTargetSeconds
+  lastRestore {
+    status
+    finishedAt
+    error
+  }
+}`) as unknown as TypedDocumentString<FailoverReadinessQuery, FailoverReadinessQueryVariables>;
 export const DiscoveredVmsDocument = new TypedDocumentString(`
     query DiscoveredVms($filter: DiscoveredVmFilter, $orderBy: DiscoveredVmOrder, $first: Int, $after: String, $last: Int, $before: String) {
   discoveredVms(
@@ -2630,7 +3077,6 @@ export const CloneStatusChangedDocument = new TypedDocumentString(`
   vsphereRef
   createdAt
   removedAt
-  retiredAt
 }
 fragment CloneFields on Clone {
   id
@@ -2740,3 +3186,38 @@ export const SnapshotStatusChangedDocument = new TypedDocumentString(`
     id
   }
 }`) as unknown as TypedDocumentString<SnapshotStatusChangedSubscription, SnapshotStatusChangedSubscriptionVariables>;
+export const OperationChangedDocument = new TypedDocumentString(`
+    subscription OperationChanged($cloneId: ID, $operationId: ID) {
+  operationChanged(cloneId: $cloneId, operationId: $operationId) {
+    at
+    operation {
+      ...OperationFields
+    }
+  }
+}
+    fragment OperationFields on Operation {
+  id
+  type
+  status
+  phase
+  error
+  forced
+  options
+  requestedAt
+  startedAt
+  finishedAt
+  requestedBy {
+    id
+    username
+    name
+  }
+  snapshot {
+    id
+    name
+    status
+  }
+  clone {
+    id
+    name
+  }
+}`) as unknown as TypedDocumentString<OperationChangedSubscription, OperationChangedSubscriptionVariables>;
