@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'workflows/**/*.test.ts', 'server/**/*.test.ts'],
+    // The fault suite runs on its own: `npm run test:chaos` (test/chaos/vitest.config.ts).
+    exclude: ['**/node_modules/**', '**/.git/**', 'test/chaos/**'],
     pool: 'forks',
     testTimeout: 120000,
     hookTimeout: 120000,
