@@ -93,6 +93,12 @@ describe('the clone list', () => {
     expect(sorted(await count({ createdAfter: at(10), createdBefore: at(20), imageId: gid('VmImage', fixture.imageIds[1]!) }))).toEqual(
       every((i) => i >= 10 && i < 20 && i % 3 === 1),
     );
+    // CPU is 1 + i % 4 cores, RAM 1 + i % 8 GB; ranges include both ends, either may be open.
+    expect(sorted(await count({ cpu: { min: 2, max: 3 } }))).toEqual(every((i) => [2, 3].includes(1 + (i % 4))));
+    expect(sorted(await count({ cpu: { min: 4 } }))).toEqual(every((i) => 1 + (i % 4) >= 4));
+    expect(sorted(await count({ ramGb: { max: 2 } }))).toEqual(every((i) => 1 + (i % 8) <= 2));
+    expect(sorted(await count({ ramGb: { min: 5, max: 5 }, cpu: { min: 1, max: 1 } }))).toEqual(every((i) => 1 + (i % 8) === 5 && 1 + (i % 4) === 1));
+    expect((await count({ cpu: {} })).totalCount).toBe(50);
     const none = await count({ name: 'no such clone' });
     expect(none.totalCount).toBe(0);
     expect(none.edges).toEqual([]);

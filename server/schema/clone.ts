@@ -7,7 +7,7 @@ import { CLONE_NAME_RULE, likeLiteral } from '../../domain/input.js';
 import { decodeId } from '../ids.js';
 import { liveEvent, sessionFeed } from '../subscriptions.js';
 import { createClone, createCloneSnapshot, deleteClone, requestCloneOperation } from '../services/clones.js';
-import { direction, optionalId, OrderDirection, timeRange, type Direction } from './common.js';
+import { direction, intRange, IntRange, optionalId, OrderDirection, timeRange, type Direction } from './common.js';
 import { MachineNode } from './machine.js';
 
 export const CloneStatus = builder.enumType(PrismaCloneStatus, { name: 'CloneStatus' });
@@ -78,6 +78,8 @@ const CloneFilter = builder.inputType('CloneFilter', {
     networkId: t.id(),
     status: t.field({ type: [CloneStatus], description: 'Any of these statuses.' }),
     failover: t.boolean(),
+    cpu: t.field({ type: IntRange, description: 'CPU cores from min to max.' }),
+    ramGb: t.field({ type: IntRange, description: 'RAM in GB from min to max.' }),
     createdById: t.id({ description: 'The User who created the clone.' }),
     createdAfter: t.field({ type: 'DateTime', description: 'Created at or after this instant.' }),
     createdBefore: t.field({ type: 'DateTime', description: 'Created before this instant.' }),
@@ -98,6 +100,8 @@ function cloneWhere(filter: typeof CloneFilter.$inferInput | null | undefined): 
     createdById: optionalId(filter.createdById, 'User', 'filter.createdById'),
     ...(filter.status?.length ? { status: { in: filter.status } } : {}),
     ...(typeof filter.failover === 'boolean' ? { failover: filter.failover } : {}),
+    cpu: intRange(filter.cpu),
+    ramGb: intRange(filter.ramGb),
     createdAt: timeRange(filter.createdAfter, filter.createdBefore),
   };
 }
