@@ -6,6 +6,7 @@ import { notFound } from '../../domain/errors.js';
 import { CLONE_NAME_RULE, likeLiteral } from '../../domain/input.js';
 import { decodeId } from '../ids.js';
 import { liveEvent, sessionFeed } from '../subscriptions.js';
+import { clonePage } from '../services/cloneList.js';
 import { createClone, createCloneSnapshot, deleteClone, requestCloneOperation } from '../services/clones.js';
 import { direction, intRange, IntRange, optionalId, OrderDirection, timeRange, type Direction } from './common.js';
 import { MachineNode } from './machine.js';
@@ -14,6 +15,8 @@ export const CloneStatus = builder.enumType(PrismaCloneStatus, { name: 'CloneSta
 
 export const CloneNode = builder.prismaNode('Clone', {
   id: { field: 'id' },
+  // Select mode: a query reads only the columns its selection needs (fields that read more declare `select`).
+  select: { id: true },
   description: 'A failover enclave: a warm standby VM of a primary machine.',
   authScopes: { authenticated: true },
   fields: (t) => ({
@@ -167,8 +170,7 @@ builder.queryFields((t) => ({
       description: 'Clones, newest first unless ordered otherwise; DELETED ones only with filter.includeDeleted.',
       args: { filter: t.arg({ type: CloneFilter }), orderBy: t.arg({ type: CloneOrder }) },
       totalCount: (_connection, args, { prisma }) => prisma.clone.count({ where: cloneWhere(args.filter) }),
-      resolve: (query, _root, args, { prisma }) =>
-        prisma.clone.findMany({ ...query, where: cloneWhere(args.filter), orderBy: cloneOrder(args.orderBy) }),
+      resolve: (query, _root, args, { prisma }) => clonePage(prisma, query, cloneWhere(args.filter), cloneOrder(args.orderBy)),
     },
     {},
     {},
