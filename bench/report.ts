@@ -104,7 +104,7 @@ export class Report {
       '- Written by `npm run bench`' + (this.quick ? ' -- --quick' : '') + '; every ratio is to a baseline measured in this same run. Latencies are per request, measured by the bench process (which also serves the API and the baselines).',
       '',
     ];
-    for (const [title, rows] of this.sections) lines.push(`## ${title}`, '', ...rows, '');
+    for (const [title, rows] of [...this.sections].sort(([a], [b]) => parseInt(a) - parseInt(b))) lines.push(`## ${title}`, '', ...rows, '');
     if (this.notes.length) lines.push('## Notes', '', ...this.notes.map((n) => `- ${n}`), '');
     return lines.join('\n');
   }

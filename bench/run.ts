@@ -42,6 +42,12 @@ const PLAN = quick
   ? { sizes: [1000, 5000], page: { requests: 30, maxMs: 800 }, filter: { requests: 15, maxMs: 400 }, overhead: { requests: 100, maxMs: 700 }, creates: 8, subscribers: [200], provision: 4, peer: { requests: 30, maxMs: 800 } }
   : { sizes: [1000, 10_000, 100_000], page: { requests: 400, maxMs: 8000 }, filter: { requests: 150, maxMs: 4000 }, overhead: { requests: 2000, maxMs: 6000 }, creates: 60, subscribers: [1000, 10_000], provision: 50, peer: { requests: 400, maxMs: 8000 } };
 
+// Narrowed runs for comparing one change (not what CI or RESULTS.md use): --sizes=1000,100000 --requests=100.
+const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+if (arg('sizes')) PLAN.sizes = arg('sizes')!.split(',').map(Number);
+if (arg('requests')) for (const o of [PLAN.page, PLAN.filter, PLAN.peer, PLAN.overhead]) o.requests = Number(arg('requests'));
+if (arg('subscribers')) PLAN.subscribers = arg('subscribers')!.split(',').map(Number);
+
 const POOL = 10;
 const log = (line: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
 const at = (c: number, o: { requests: number; maxMs: number }): LoadOptions => ({ concurrency: c, requests: o.requests, maxMs: o.maxMs, warmup: 5 });
@@ -278,7 +284,8 @@ async function runOperations(report: Report, settings: { databaseUrl: string; te
   const cleanups = cleanupStack();
   try {
     // Enough hosts that the inventory has the capacity for every clone the benchmarks make.
-    const vcsim = await startVcsim({ binary: ensureTool('vcsim'), args: ['-host', '12'] });
+    const hosts = Math.ceil((PLAN.provision + PLAN.creates) / 2) + 4; // vcsim hosts have 2 cores each
+    const vcsim = await startVcsim({ binary: ensureTool('vcsim'), args: ['-host', String(hosts)] });
     cleanups.push(() => vcsim.stop());
     const vsphereClient = connectToVcsim(vcsim);
     // Time spent inside vSphere calls, per workflow (activities run in Temporal's activity context).
