@@ -52,6 +52,21 @@ const POOL = 10;
 const log = (line: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
 const at = (c: number, o: { requests: number; maxMs: number }): LoadOptions => ({ concurrency: c, requests: o.requests, maxMs: o.maxMs, warmup: 5 });
 
+const RESULTS = join(ROOT, 'bench', quick ? 'RESULTS.quick.md' : 'RESULTS.md');
+
+/** Runs one benchmark; a failure is reported in RESULTS.md (with what was measured so far) instead of ending the run. */
+async function stage(report: Report, name: string, body: () => Promise<void>): Promise<void> {
+  if (!runs(name)) return;
+  try {
+    await body();
+  } catch (error) {
+    const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+    log(`${name} failed: ${message}`);
+    report.note(`**${name} did not complete:** ${message.slice(0, 300)}`);
+  }
+  writeFileSync(RESULTS, report.render());
+}
+
 async function main() {
   const cleanups = cleanupStack();
   const report = new Report(quick);
@@ -153,18 +168,18 @@ async function main() {
         }
       }
       // ---- 3. totalCount at the largest size ----
-      if (runs('count')) {
+      await stage(report, 'count', async () => {
         const count = await load(async () => void (await gql({ query: COUNT_QUERY })), at(1, PLAN.filter));
         const started = performance.now();
         for (let i = 0; i < 20; i++) await admin.query(`SELECT count(*) FROM "Clone" WHERE "deletedAt" IS NULL`);
         report.count(largest, count, (performance.now() - started) / 20);
-      }
+      });
       // ---- 8. the peer: PostGraphile 5 over the same database ----
-      if (runs('peer')) await runPeer(report, listUrl, enclavePage, largest);
+      await stage(report, 'peer', () => runPeer(report, listUrl, enclavePage, largest));
     }
 
     // ---- 4. per-request overhead: a one-row list and `me`, against yoga's hello ----
-    if (runs('overhead')) {
+    await stage(report, 'overhead', async () => {
       const helloPost = poster(hello.url);
       for (const c of [1, 10]) {
         const base = await load(async () => void (await helloPost({ query: '{ hello }' })), at(c, PLAN.overhead));
@@ -174,23 +189,28 @@ async function main() {
         log(`overhead c=${c}: hello ${base.p50.toFixed(2)}, one row ${oneRow.p50.toFixed(2)}, me ${me.p50.toFixed(2)} ms`);
       }
       report.note(`SQL queries per request: one-row list ${await perRequest(async () => void (await gql({ query: ONE_ROW_QUERY })))}, me ${await perRequest(async () => void (await gql({ query: ME_QUERY })))}.`);
-    }
+    });
 
     // ---- 6. subscription fan-out on the list API ----
-    if (runs('subscriptions')) {
+    await stage(report, 'subscriptions', async () => {
       for (const count of PLAN.subscribers) await fanOut(report, api, token, listApp, count);
-    }
+    });
     await api.close();
 
     // ---- 5 and 7: createClone and provisioning, on the ops database with vcsim and a worker ----
-    if (runs('create') || runs('provision')) await runOperations(report, { ...settings, databaseUrl: opsUrl }, logDir);
+    if (runs('create') || runs('provision')) {
+      try {
+        await runOperations(report, { ...settings, databaseUrl: opsUrl }, logDir);
+      } catch (error) {
+        report.note(`**create/provision did not complete:** ${(error instanceof Error ? error.message.split('\n')[0]! : String(error)).slice(0, 300)}`);
+      }
+    }
   } finally {
     await closeLoad();
     await cleanups.close();
   }
-  const path = join(ROOT, 'bench', quick ? 'RESULTS.quick.md' : 'RESULTS.md');
-  writeFileSync(path, report.render());
-  log(`wrote ${path}`);
+  writeFileSync(RESULTS, report.render());
+  log(`wrote ${RESULTS}`);
 }
 
 /** The filters of the Clones page, each as the page's `filter` argument. */
@@ -336,7 +356,7 @@ async function runOperations(report: Report, settings: { databaseUrl: string; te
     });
 
     // ---- 7. provisioning: N clones at once, a worker and the lab guest simulator ----
-    if (runs('provision')) {
+    await stage(report, 'provision', async () => {
       const worker = await createWorker({ connection: ops.workerConnection, namespace: 'default', taskQueue: settings.temporal.taskQueue, prisma: ops.prisma, vsphere: timed, secretKey: settings.secretKey, guestWaitTimeoutMs: 120_000 });
       const running = worker.run();
       const guests = startGuestSimulator(vsphereClient, { intervalMs: 250, bootDelayMs: 500 });
@@ -364,10 +384,10 @@ async function runOperations(report: Report, settings: { databaseUrl: string; te
         worker.shutdown();
         await running;
       }
-    }
+    });
 
     // ---- 5. createClone round trip (no worker: the workflow is started, not run) ----
-    if (runs('create')) {
+    await stage(report, 'create', async () => {
       let n = 0;
       const send = async () => void (await gql({ query: CREATE_CLONE, variables: { input: input(`create-${String(n++).padStart(4, '0')}`) } }));
       const f = await load(send, { concurrency: 1, requests: PLAN.creates, maxMs: 60_000, warmup: 3 });
@@ -377,7 +397,7 @@ async function runOperations(report: Report, settings: { databaseUrl: string; te
       for (const row of await ops.prisma.clone.findMany({ where: { name: { startsWith: 'create-' } }, select: { id: true } })) {
         await ops.temporal.workflow.getHandle(`clone-${row.id}`).terminate('bench done').catch(() => undefined);
       }
-    }
+    });
   } finally {
     await cleanups.close();
   }
