@@ -81,6 +81,30 @@ export function pageProblems(args: PageArguments, isCursor: (cursor: string) => 
   return problems;
 }
 
+/** The largest bound of an integer range filter (CPU cores, GB of RAM): far beyond any VM. */
+export const MAX_RANGE_BOUND = 1_000_000;
+
+export interface IntRange {
+  min?: number | null;
+  max?: number | null;
+}
+
+/** Problems of an integer range filter (`{ min, max }`, both included, either open): bounds from 0 to MAX_RANGE_BOUND, min ≤ max. */
+export function intRangeProblems(range: IntRange): { field: 'min' | 'max'; message: string }[] {
+  const problems: { field: 'min' | 'max'; message: string }[] = [];
+  const given = (value: number | null | undefined): value is number => value !== null && value !== undefined;
+  for (const field of ['min', 'max'] as const) {
+    const value = range[field];
+    if (given(value) && (!Number.isInteger(value) || value < 0 || value > MAX_RANGE_BOUND)) {
+      problems.push({ field, message: `must be an integer from 0 to ${MAX_RANGE_BOUND}` });
+    }
+  }
+  if (problems.length === 0 && given(range.min) && given(range.max) && range.min > range.max) {
+    problems.push({ field: 'max', message: `must be at least min (${range.min})` });
+  }
+  return problems;
+}
+
 /** `value` for a LIKE pattern that matches it literally (`\` is PostgreSQL's default LIKE escape). */
 export function likeLiteral(value: string): string {
   return value.replace(/[\\%_]/g, (char) => `\\${char}`);

@@ -3,7 +3,7 @@
 // logout or user change announced on the event bus ends the feed at once, on every API replica.
 import { AppError } from '../domain/errors.js';
 import { SlowConsumerError, type BusMessage } from '../infra/eventBus.js';
-import type { GraphQLContext } from './context.js';
+import type { AuthUser, GraphQLContext } from './context.js';
 import { sessionStillValid } from './services/sessions.js';
 
 /** Open subscriptions one graphql-ws connection may hold (SSE carries one per request). */
@@ -25,6 +25,24 @@ export function liveEvent<T>(message: T | SessionEnded): T {
     throw new AppError('UNAUTHENTICATED', 'your session ended (logged out, expired, or your account changed); log in again');
   }
   return message as T;
+}
+
+/**
+ * Whether `user`'s session still stands, asked for one event: the subscribers of one session that
+ * receive the same event (the bus hands every listener the same message object) share one check,
+ * so an event fanned out to N subscriptions of a session costs one query, not N. Each answer
+ * comes from a query made after that event arrived, as when every subscriber asked for itself.
+ */
+const checksByEvent = new WeakMap<BusMessage, Map<string, Promise<boolean>>>();
+
+function sessionCheckFor(message: BusMessage, ctx: GraphQLContext, user: AuthUser): Promise<boolean> {
+  let checks = checksByEvent.get(message);
+  if (!checks) checksByEvent.set(message, (checks = new Map()));
+  // The role is part of the answer (it must be the one the subscription started with).
+  const key = `${user.sessionId}:${user.role}`;
+  let check = checks.get(key);
+  if (!check) checks.set(key, (check = sessionStillValid(ctx.prisma, user)));
+  return check;
 }
 
 /**
@@ -73,7 +91,7 @@ export function sessionFeed<T extends BusMessage>(
         }
         if (result.done) return { value: undefined, done: true };
         const message = result.value;
-        const stands = message.topic !== 'session.ended' && (await sessionStillValid(ctx.prisma, user));
+        const stands = message.topic !== 'session.ended' && (await sessionCheckFor(message, ctx, user));
         if (!stands) {
           await finish();
           return { value: ended, done: false };

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_LIST_LENGTH, MAX_PAGE_SIZE, MAX_STRING_LENGTH } from '../domain/input.js';
+import { MAX_LIST_LENGTH, MAX_PAGE_SIZE, MAX_RANGE_BOUND, MAX_STRING_LENGTH } from '../domain/input.js';
 import { gql, loginAs, wsClient } from './support/graphql.js';
 import { startTestStack, type TestStack } from './support/stack.js';
 
@@ -470,6 +470,22 @@ function buildCases(): Case[] {
   }
   add('clones', 'filter.createdAfter not a date', connection('clones'), { first: 5, filter: { createdAfter: 'yesterday' } }, 'VALIDATION', 'filter.createdAfter');
   add('clones', 'filter.status unknown', connection('clones'), { first: 5, filter: { status: ['EXPLODED'] } }, 'VALIDATION', 'filter.status.0');
+  // Integer ranges (CPU cores, GB of RAM): bounds from 0 to MAX_RANGE_BOUND, min ≤ max.
+  for (const column of ['cpu', 'ramGb'] as const) {
+    const ranges: [string, Record<string, unknown>, string][] = [
+      ['min negative', { min: -1 }, 'min'],
+      ['max negative', { max: -4 }, 'max'],
+      ['min over the largest bound', { min: MAX_RANGE_BOUND + 1 }, 'min'],
+      ['max over the largest bound', { min: 1, max: MAX_RANGE_BOUND + 1 }, 'max'],
+      ['max below min', { min: 8, max: 4 }, 'max'],
+      ['min not an integer', { min: 2.5 }, 'min'],
+      ['min a string', { min: 'four' }, 'min'],
+      ['min beyond Int', { min: 2 ** 31 }, 'min'],
+    ];
+    for (const [label, range, end] of ranges) {
+      add('clones', `filter.${column} ${label}`, connection('clones'), { first: 5, filter: { [column]: range } }, 'VALIDATION', `filter.${column}.${end}`);
+    }
+  }
   return cases;
 }
 

@@ -21,6 +21,8 @@ export const GuestOsFamily = builder.enumType(PrismaGuestOsFamily, {
 
 builder.prismaNode('VmImage', {
   id: { field: 'id' },
+  // Select mode: a query reads only the columns its selection needs (fields that read more declare `select`).
+  select: { id: true },
   description: 'An application image: a vSphere VM template for one application.',
   authScopes: { authenticated: true },
   fields: (t) => ({
@@ -40,6 +42,8 @@ export const NetworkKind = builder.enumType(PrismaNetworkKind, { name: 'NetworkK
 
 builder.prismaNode('Network', {
   id: { field: 'id' },
+  // Select mode: a query reads only the columns its selection needs (fields that read more declare `select`).
+  select: { id: true },
   authScopes: { authenticated: true },
   fields: (t) => ({
     name: t.exposeString('name'),

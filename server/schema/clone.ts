@@ -6,16 +6,19 @@ import { notFound } from '../../domain/errors.js';
 import { CLONE_NAME_RULE, likeLiteral } from '../../domain/input.js';
 import { decodeId } from '../ids.js';
 import { liveEvent, sessionFeed } from '../subscriptions.js';
+import { clonePage } from '../services/cloneList.js';
 import { createClone, createCloneSnapshot, deleteClone, requestCloneOperation } from '../services/clones.js';
 import { startFailover } from '../services/failover.js';
 import { withOperation } from '../operationAnswers.js';
-import { direction, optionalId, OrderDirection, timeRange, type Direction } from './common.js';
+import { direction, intRange, IntRange, optionalId, OrderDirection, timeRange, type Direction } from './common.js';
 import { MachineNode } from './machine.js';
 
 export const CloneStatus = builder.enumType(PrismaCloneStatus, { name: 'CloneStatus' });
 
 export const CloneNode = builder.prismaNode('Clone', {
   id: { field: 'id' },
+  // Select mode: a query reads only the columns its selection needs (fields that read more declare `select`).
+  select: { id: true },
   description: 'A failover enclave: a warm standby VM of a primary machine.',
   authScopes: { authenticated: true },
   fields: (t) => ({
@@ -80,6 +83,8 @@ const CloneFilter = builder.inputType('CloneFilter', {
     networkId: t.id(),
     status: t.field({ type: [CloneStatus], description: 'Any of these statuses.' }),
     failover: t.boolean(),
+    cpu: t.field({ type: IntRange, description: 'CPU cores from min to max.' }),
+    ramGb: t.field({ type: IntRange, description: 'RAM in GB from min to max.' }),
     createdById: t.id({ description: 'The User who created the clone.' }),
     createdAfter: t.field({ type: 'DateTime', description: 'Created at or after this instant.' }),
     createdBefore: t.field({ type: 'DateTime', description: 'Created before this instant.' }),
@@ -100,6 +105,8 @@ function cloneWhere(filter: typeof CloneFilter.$inferInput | null | undefined): 
     createdById: optionalId(filter.createdById, 'User', 'filter.createdById'),
     ...(filter.status?.length ? { status: { in: filter.status } } : {}),
     ...(typeof filter.failover === 'boolean' ? { failover: filter.failover } : {}),
+    cpu: intRange(filter.cpu),
+    ramGb: intRange(filter.ramGb),
     createdAt: timeRange(filter.createdAfter, filter.createdBefore),
   };
 }
@@ -165,8 +172,7 @@ builder.queryFields((t) => ({
       description: 'Clones, newest first unless ordered otherwise; DELETED ones only with filter.includeDeleted.',
       args: { filter: t.arg({ type: CloneFilter }), orderBy: t.arg({ type: CloneOrder }) },
       totalCount: (_connection, args, { prisma }) => prisma.clone.count({ where: cloneWhere(args.filter) }),
-      resolve: (query, _root, args, { prisma }) =>
-        prisma.clone.findMany({ ...query, where: cloneWhere(args.filter), orderBy: cloneOrder(args.orderBy) }),
+      resolve: (query, _root, args, { prisma }) => clonePage(prisma, query, cloneWhere(args.filter), cloneOrder(args.orderBy)),
     },
     {},
     {},

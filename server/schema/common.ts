@@ -2,6 +2,7 @@
 import { ERROR_CODES } from '../../domain/errors.js';
 import { builder } from '../builder.js';
 import { decodeId } from '../ids.js';
+import { INT_RANGE } from './input.js';
 
 /** Not the type of any field: it documents `extensions.code`, and clients generate their type from it. */
 export const ErrorCode = builder.enumType('ErrorCode', {
@@ -25,4 +26,18 @@ export function optionalId(globalId: string | number | null | undefined, typenam
 export function timeRange(after: Date | null | undefined, before: Date | null | undefined) {
   if (!after && !before) return undefined;
   return { ...(after ? { gte: after } : {}), ...(before ? { lt: before } : {}) };
+}
+
+/** A filter on an integer column: from `min` to `max`, both included; either end may be open. */
+export const IntRange = builder.inputType(INT_RANGE, {
+  description: 'From min to max, both included (integers from 0 to 1,000,000, min ≤ max); either may be left out.',
+  fields: (t) => ({ min: t.int(), max: t.int() }),
+});
+
+/** `{ gte, lte }` for an optional integer range (already checked by the input layer). */
+export function intRange(range: { min?: number | null; max?: number | null } | null | undefined) {
+  if (!range) return undefined;
+  const { min, max } = range;
+  if ((min === null || min === undefined) && (max === null || max === undefined)) return undefined;
+  return { ...(min !== null && min !== undefined ? { gte: min } : {}), ...(max !== null && max !== undefined ? { lte: max } : {}) };
 }

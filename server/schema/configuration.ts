@@ -8,6 +8,8 @@ import { direction, optionalId, OrderDirection } from './common.js';
 
 builder.prismaNode('Configuration', {
   id: { field: 'id' },
+  // Select mode: a query reads only the columns its selection needs (fields that read more declare `select`).
+  select: { id: true },
   authScopes: { authenticated: true },
   fields: (t) => ({
     name: t.exposeString('name'),

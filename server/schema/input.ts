@@ -23,7 +23,7 @@ import type {
   ValueNode,
 } from 'graphql';
 import { validationError, type FieldProblem } from '../../domain/errors.js';
-import { MAX_LIST_LENGTH, pageProblems, textProblem, type PageArguments } from '../../domain/input.js';
+import { intRangeProblems, MAX_LIST_LENGTH, pageProblems, textProblem, type IntRange, type PageArguments } from '../../domain/input.js';
 import { UUID } from '../ids.js';
 
 // Types are told apart by their class name rather than graphql's `isXType`: graphql ships a
@@ -80,6 +80,9 @@ function checkValue(type: GraphQLInputType, value: unknown, path: string, schema
     for (const [name, field] of Object.entries(fields)) {
       checkValue(field.type, (value as Record<string, unknown>)[name], `${path}.${name}`, schema, problems);
     }
+    if (type.name === INT_RANGE) {
+      for (const problem of intRangeProblems(value as IntRange)) problems.push({ field: `${path}.${problem.field}`, message: problem.message });
+    }
     return;
   }
   if ((type as { name?: string }).name === 'ID') {
@@ -90,6 +93,9 @@ function checkValue(type: GraphQLInputType, value: unknown, path: string, schema
     if (problem) problems.push({ field: path, message: problem });
   }
 }
+
+/** The input type of integer range filters (server/schema/common.ts), checked by `intRangeProblems`. */
+export const INT_RANGE = 'IntRange';
 
 const ROOT_TYPES = new Set(['Query', 'Mutation', 'Subscription']);
 

@@ -9,6 +9,8 @@ export const PowerState = builder.enumType(PrismaPowerState, { name: 'PowerState
 
 export const MachineNode = builder.prismaNode('Machine', {
   id: { field: 'id' },
+  // Select mode: a query reads only the columns its selection needs (fields that read more declare `select`).
+  select: { id: true },
   authScopes: { authenticated: true },
   fields: (t) => ({
     kind: t.expose('kind', { type: MachineKind }),

@@ -16,6 +16,8 @@ export const Role = builder.enumType(PrismaRole, {
 
 builder.prismaNode('User', {
   id: { field: 'id' },
+  // Select mode: a query reads only the columns its selection needs (fields that read more declare `select`).
+  select: { id: true },
   // The request that logs in is still anonymous, but may read the user it just logged in as.
   authScopes: (user, ctx) => (ctx.user ? { authenticated: true } : user.id === ctx.loggedInAs),
   fields: (t) => ({

@@ -12,6 +12,8 @@ export type ActorKind =
 
 export type CloneFilter = {
   configurationId?: string | null | undefined;
+  /** CPU cores from min to max. */
+  cpu?: IntRange | null | undefined;
   /** Created at or after this instant. */
   createdAfter?: string | null | undefined;
   /** Created before this instant. */
@@ -27,6 +29,8 @@ export type CloneFilter = {
   networkId?: string | null | undefined;
   /** The configuration's primary Machine. */
   primaryMachineId?: string | null | undefined;
+  /** RAM in GB from min to max. */
+  ramGb?: IntRange | null | undefined;
   /** Any of these statuses. */
   status?: Array<CloneStatus> | null | undefined;
 };
@@ -188,6 +192,12 @@ export type GuestOsFamily =
   | 'LINUX'
   | 'OTHER'
   | 'WINDOWS';
+
+/** From min to max, both included (integers from 0 to 1,000,000, min ≤ max); either may be left out. */
+export type IntRange = {
+  max?: number | null | undefined;
+  min?: number | null | undefined;
+};
 
 export type MachineFilter = {
   /** Also list machines gone from vSphere or retired (default false). */

@@ -1,0 +1,113 @@
+// bench/RESULTS.md: the machine, the date, every figure and each ratio to the baseline measured in
+// the same run, against the targets of issue 16. Reports; never fails on numbers.
+import { cpus, totalmem } from 'node:os';
+import type { Figures } from './load.js';
+
+const ms = (v: number) => (Number.isFinite(v) ? (v < 10 ? v.toFixed(2) : v.toFixed(1)) : '–');
+const x = (v: number) => (Number.isFinite(v) ? `${v.toFixed(2)}×` : '–');
+const ok = (pass: boolean) => (pass ? 'met' : '**not met**');
+
+export class Report {
+  private sections = new Map<string, string[]>();
+  private notes: string[] = [];
+  constructor(private quick: boolean) {}
+
+  private add(section: string, header: string, row: string) {
+    if (!this.sections.has(section)) this.sections.set(section, [header, header.replace(/[^|]+/g, '---')]);
+    this.sections.get(section)!.push(row);
+  }
+
+  note(text: string) {
+    this.notes.push(text);
+  }
+
+  page(size: number, state: string, c: number, mine: Figures, base: Figures, queries?: number) {
+    const ratio = mine.p50 / base.p50;
+    this.add(
+      '1. Clones page (50 rows, every column and relation, CREATED_AT DESC)',
+      '| clones | statistics | connections | Enclave p50 / p99 (ms) | Enclave req/s | SQL baseline p50 / p99 (ms) | baseline req/s | p50 ratio | target ≤ 1.5× | SQL queries per request |',
+      `| ${size.toLocaleString('en')} | ${state} | ${c} | ${ms(mine.p50)} / ${ms(mine.p99)} | ${mine.rps.toFixed(0)} | ${ms(base.p50)} / ${ms(base.p99)} | ${base.rps.toFixed(0)} | ${x(ratio)} | ${ok(ratio <= 1.5)} | ${queries ?? ''} |`,
+    );
+  }
+
+  filter(name: string, size: number, f: Figures, smallP50: number, smallSize: number) {
+    const ratio = f.p50 / smallP50;
+    this.add(
+      '2. The page with each filter (current statistics, one connection)',
+      `| filter | p50 at ${smallSize.toLocaleString('en')} (ms) | p50 / p99 at ${size.toLocaleString('en')} (ms) | ratio | target ≤ 2× |`,
+      `| ${name} | ${ms(smallP50)} | ${ms(f.p50)} / ${ms(f.p99)} | ${x(ratio)} | ${ok(ratio <= 2)} |`,
+    );
+  }
+
+  count(size: number, f: Figures, sqlMs: number) {
+    this.add(
+      '3. totalCount',
+      '| clones | `clones(first: 0) { totalCount }` p50 / p99 (ms) | the count in SQL alone (mean, ms) | target p50 ≤ 5 ms |',
+      `| ${size.toLocaleString('en')} | ${ms(f.p50)} / ${ms(f.p99)} | ${ms(sqlMs)} | ${ok(f.p50 <= 5)} |`,
+    );
+  }
+
+  overhead(c: number, hello: Figures, oneRow: Figures, me: Figures) {
+    this.add(
+      '4. Per-request overhead',
+      '| connections | yoga "hello" p50 (ms), req/s | one-row list p50 (ms), req/s | ratio | `me` p50 (ms), req/s | ratio | target ≤ 3× |',
+      `| ${c} | ${ms(hello.p50)}, ${hello.rps.toFixed(0)} | ${ms(oneRow.p50)}, ${oneRow.rps.toFixed(0)} | ${x(oneRow.p50 / hello.p50)} | ${ms(me.p50)}, ${me.rps.toFixed(0)} | ${x(me.p50 / hello.p50)} | ${ok(oneRow.p50 / hello.p50 <= 3 && me.p50 / hello.p50 <= 3)} |`,
+    );
+  }
+
+  createClone(f: Figures) {
+    this.add(
+      '5. createClone round trip (validation, capacity check, row, event, workflow start)',
+      '| requests | p50 (ms) | p99 (ms) | target p50 ≤ 100 ms |',
+      `| ${f.n} | ${ms(f.p50)} | ${ms(f.p99)} | ${ok(f.p50 <= 100)} |`,
+    );
+  }
+
+  fanOut(count: number, registered: number, leastReceived: number, errors: number, delay: Figures, memory: { heapPerSubscriber: number; rssPerSubscriber: number }) {
+    this.add(
+      '6. Subscription fan-out (one status change, 3 rounds; subscribers in a separate process, 20 per graphql-ws connection)',
+      '| subscribers | registered | received (least of 3 rounds) | errors | delivery after the commit p50 / p99 / max (ms) | target: all, p99 ≤ 100 ms | API heap / RSS per subscriber |',
+      `| ${count.toLocaleString('en')} | ${registered} | ${leastReceived} | ${errors} | ${ms(delay.p50)} / ${ms(delay.p99)} / ${ms(Math.max(...[delay.p99]))} | ${ok(leastReceived === count && delay.p99 <= 100)} | ${(memory.heapPerSubscriber / 1024).toFixed(1)} KiB / ${(memory.rssPerSubscriber / 1024).toFixed(1)} KiB |`,
+    );
+  }
+
+  provisioning(n: number, statuses: Record<string, number>, total: Figures, inVSphere: Figures, overhead: Figures, capacity: unknown) {
+    const allRunning = statuses.RUNNING === n;
+    this.add(
+      '7. Provisioning on vcsim (clones created at once; worker and lab guest simulator in the bench process)',
+      '| clones | outcome | request → RUNNING p50 / p99 (s) | inside vSphere calls p50 (s) | orchestration overhead p50 / p99 (s) | target: all RUNNING, overhead p50 ≤ 1 s |',
+      `| ${n} | ${Object.entries(statuses).map(([s, k]) => `${k} ${s}`).join(', ')} | ${(total.p50 / 1000).toFixed(2)} / ${(total.p99 / 1000).toFixed(2)} | ${(inVSphere.p50 / 1000).toFixed(2)} | ${(overhead.p50 / 1000).toFixed(2)} / ${(overhead.p99 / 1000).toFixed(2)} | ${ok(allRunning && overhead.p50 <= 1000)} |`,
+    );
+    this.note(`vcsim inventory for provisioning: ${JSON.stringify(capacity)}`);
+  }
+
+  peer(size: number, c: number, mine: Figures, theirs: Figures) {
+    this.add(
+      '8. Peer: PostGraphile 5 over the same database, the same page',
+      '| clones | connections | Enclave req/s (p50 ms) | PostGraphile req/s (p50 ms) | Enclave / peer throughput | target ≥ 1 |',
+      `| ${size.toLocaleString('en')} | ${c} | ${mine.rps.toFixed(0)} (${ms(mine.p50)}) | ${theirs.rps.toFixed(0)} (${ms(theirs.p50)}) | ${x(mine.rps / theirs.rps)} | ${ok(mine.rps >= theirs.rps)} |`,
+    );
+  }
+
+  peerUnavailable(reason: string) {
+    this.add('8. Peer: PostGraphile 5', '| result |', `| not run: ${reason} |`);
+  }
+
+  render(): string {
+    const cpu = cpus();
+    const lines = [
+      `# Benchmark results${this.quick ? ' (--quick: brief runs, figures indicative only)' : ''}`,
+      '',
+      `- Date: ${new Date().toISOString()}`,
+      `- Machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}, ${process.platform}/${process.arch}`,
+      `- Database: ${this.database}`,
+      '- Written by `npm run bench`' + (this.quick ? ' -- --quick' : '') + '; every ratio is to a baseline measured in this same run. Latencies are per request, measured by the bench process (which also serves the API and the baselines).',
+      '',
+    ];
+    for (const [title, rows] of [...this.sections].sort(([a], [b]) => parseInt(a) - parseInt(b))) lines.push(`## ${title}`, '', ...rows, '');
+    if (this.notes.length) lines.push('## Notes', '', ...this.notes.map((n) => `- ${n}`), '');
+    return lines.join('\n');
+  }
+
+  database = '';
+}

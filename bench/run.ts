@@ -1,0 +1,456 @@
+// `npm run bench` (scripts/bench.mjs bootstraps, then runs this): starts what the benchmarks need
+// (databases on the project's PostgreSQL, a Temporal dev server, vcsim), runs every benchmark of
+// issue 16 with its baseline in the same run, and writes bench/RESULTS.md. `--quick` runs each
+// one briefly (CI calls it so the benchmarks never rot); no figure ever fails the run.
+import { fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { Context } from '@temporalio/activity';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import pg from 'pg';
+import { loadApiExposure } from '../infra/config.js';
+import { notify } from '../infra/eventBus.js';
+import { recordCapacity } from '../infra/capacity.js';
+import { generatePassword } from '../infra/secrets.js';
+import { openServices, cleanupStack } from '../infra/services.js';
+import { seedDemo } from '../prisma/seed.js';
+import { startGuestSimulator } from '../scripts/lab/guestSimulator.js';
+import { createDatabase, dropDatabase, migrateDeploy } from '../scripts/lib/db.mjs';
+import { ensureTool } from '../scripts/lib/tools.mjs';
+import { startApiServer } from '../server/app.js';
+import type { AppServices } from '../server/context.js';
+import { ensureSearchAttributes } from '../workflows/namespace.js';
+import { createWorker } from '../workflows/worker.js';
+import { VSphereClient } from '../workflows/vsphere/index.js';
+import { connectToVcsim, startVcsim } from '../workflows/vsphere/testing/vcsim.js';
+import { serveHello, serveSqlPage, PAGE_SQL } from './baselines.js';
+import { clearClones, insertClones, writeReferences, type References } from './data.js';
+import { closeLoad, figures, load, poster, type Figures, type LoadOptions } from './load.js';
+import { PAGE_QUERY, ONE_ROW_QUERY, ME_QUERY, COUNT_QUERY, CREATE_CLONE, LOGIN } from './queries.js';
+import { Report } from './report.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const quick = process.argv.includes('--quick');
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+const runs = (name: string) => !only || only.includes(name);
+
+/** How much of each benchmark to run: the full run stays within 15 minutes on 2 cores, --quick within 90 s. */
+const PLAN = quick
+  ? { sizes: [1000, 5000], page: { requests: 30, maxMs: 800 }, filter: { requests: 15, maxMs: 400 }, overhead: { requests: 100, maxMs: 700 }, creates: 8, subscribers: [200], provision: 4, peer: { requests: 30, maxMs: 800 } }
+  : { sizes: [1000, 10_000, 100_000], page: { requests: 400, maxMs: 8000 }, filter: { requests: 150, maxMs: 4000 }, overhead: { requests: 2000, maxMs: 6000 }, creates: 60, subscribers: [1000, 10_000], provision: 50, peer: { requests: 400, maxMs: 8000 } };
+
+// Narrowed runs for comparing one change (not what CI or RESULTS.md use): --sizes=1000,100000 --requests=100.
+const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+if (arg('sizes')) PLAN.sizes = arg('sizes')!.split(',').map(Number);
+if (arg('requests')) for (const o of [PLAN.page, PLAN.filter, PLAN.peer, PLAN.overhead]) o.requests = Number(arg('requests'));
+if (arg('subscribers')) PLAN.subscribers = arg('subscribers')!.split(',').map(Number);
+
+const POOL = 10;
+const log = (line: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
+const at = (c: number, o: { requests: number; maxMs: number }): LoadOptions => ({ concurrency: c, requests: o.requests, maxMs: o.maxMs, warmup: 5 });
+
+const RESULTS = join(ROOT, 'bench', quick ? 'RESULTS.quick.md' : 'RESULTS.md');
+
+/** Runs one benchmark; a failure is reported in RESULTS.md (with what was measured so far) instead of ending the run. */
+async function stage(report: Report, name: string, body: () => Promise<void>): Promise<void> {
+  if (!runs(name)) return;
+  try {
+    await body();
+  } catch (error) {
+    const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+    log(`${name} failed: ${message}`);
+    report.note(`**${name} did not complete:** ${message.slice(0, 300)}`);
+  }
+  writeFileSync(RESULTS, report.render());
+}
+
+async function main() {
+  const cleanups = cleanupStack();
+  const report = new Report(quick);
+  const logDir = join(ROOT, '.enclave', 'bench-logs', new Date().toISOString().replaceAll(':', '-'));
+  mkdirSync(logDir, { recursive: true });
+  try {
+    // ---- the stack: a database for the list benchmarks, one for operations, Temporal, vcsim ----
+    const server = new URL(process.env.DATABASE_URL!);
+    const dbUrl = (name: string) => Object.assign(new URL(server), { pathname: `/${name}` }).toString();
+    const tag = `${process.pid}_${randomBytes(2).toString('hex')}`;
+    const listUrl = dbUrl(`enclave_bench_list_${tag}`);
+    const opsUrl = dbUrl(`enclave_bench_ops_${tag}`);
+    for (const url of [listUrl, opsUrl]) {
+      await createDatabase(url);
+      cleanups.push(() => dropDatabase(url));
+      await migrateDeploy(url);
+    }
+    log('databases migrated');
+    const temporalEnv = await TestWorkflowEnvironment.createLocal({
+      server: { executable: { type: 'existing-path', path: ensureTool('temporal') }, ip: '127.0.0.1', log: { level: 'error', format: 'pretty' } },
+    });
+    cleanups.push(() => temporalEnv.teardown());
+    await ensureSearchAttributes(temporalEnv.connection, 'default');
+    const temporal = { address: temporalEnv.address, namespace: 'default', taskQueue: `bench-${tag}` };
+    const secretKey = randomBytes(32).toString('base64');
+    const settings = { databaseUrl: listUrl, temporal, secretKey, exposure: loadApiExposure({ NODE_ENV: 'production' }) };
+    log(`Temporal dev server at ${temporal.address}`);
+
+    // ---- list database: references, the API on it (its Prisma client counts queries) ----
+    let queries = 0;
+    const list = await openServices(settings, { bus: true, temporalClient: true, prisma: { onQuery: () => void queries++ } });
+    cleanups.push(() => list.close());
+    const password = generatePassword();
+    const refs = await writeReferences(list.prisma, password);
+    const listApp: AppServices = { prisma: list.prisma, temporal: list.temporal, bus: list.bus, settings };
+    const api = await startApiServer(listApp, { host: '127.0.0.1', port: 0 });
+    cleanups.push(() => api.close());
+    const anon = poster(api.url);
+    const token = (await anon({ query: LOGIN, variables: { username: 'admin', password } })).data.login.token as string;
+    const gql = poster(api.url, { authorization: `Bearer ${token}` });
+    const admin = new pg.Client({ connectionString: listUrl });
+    await admin.connect();
+    cleanups.push(() => admin.end());
+    report.database = String((await admin.query('SELECT version()')).rows[0].version).split(' on ')[0]!;
+    // The statistics states are the benchmark's to choose: no autovacuum analyzes behind its back.
+    await admin.query(`ALTER TABLE "Clone" SET (autovacuum_enabled = false); ALTER TABLE "Machine" SET (autovacuum_enabled = false)`);
+    const sqlPage = await serveSqlPage(listUrl, POOL);
+    cleanups.push(() => sqlPage.close());
+    const sql = poster(sqlPage.url);
+    const hello = await serveHello();
+    cleanups.push(() => hello.close());
+
+    const perRequest = async (send: () => Promise<void>) => {
+      const before = queries;
+      for (let i = 0; i < 10; i++) await send();
+      return (queries - before) / 10;
+    };
+
+    // ---- 1. the Clones page at each size, stale statistics and current ----
+    const pageVars = { first: 50, orderBy: { field: 'CREATED_AT', direction: 'DESC' } };
+    const enclavePage = async () => void (await gql({ query: PAGE_QUERY, variables: pageVars }));
+    const sqlPageSend = async () => void (await sql({ first: 50 }));
+    const largest = PLAN.sizes[PLAN.sizes.length - 1]!;
+    const small: Record<string, number> = {};
+    if (runs('page') || runs('filters') || runs('count') || runs('peer')) {
+      for (const size of PLAN.sizes) {
+        await clearClones(admin);
+        await insertClones(admin, refs, 1, 5);
+        await admin.query('ANALYZE "Clone"; ANALYZE "Machine"');
+        await insertClones(admin, refs, 6, size);
+        log(`${size} clones inserted (statistics from 5 rows)`);
+        for (const state of ['stale', 'current'] as const) {
+          if (state === 'current') await admin.query('ANALYZE');
+          if (!runs('page')) continue;
+          const plan = await explainTop(admin, PAGE_SQL.replace('$1', '50'));
+          for (const c of [1, 10]) {
+            const base = await load(sqlPageSend, at(c, PLAN.page));
+            const mine = await load(enclavePage, at(c, PLAN.page));
+            report.page(size, state, c, mine, base, c === 1 ? await perRequest(enclavePage) : undefined);
+            log(`page ${size} ${state} c=${c}: enclave p50 ${mine.p50.toFixed(1)} ms, sql p50 ${base.p50.toFixed(1)} ms`);
+          }
+          report.note(`Baseline SQL plan at ${size} (${state} statistics): ${plan}`);
+        }
+        // ---- 2. each filter, at the smallest and the largest size (current statistics) ----
+        if (runs('filters') && (size === PLAN.sizes[0] || size === largest)) {
+          for (const [name, filter] of filters(refs)) {
+            const send = async () => void (await gql({ query: PAGE_QUERY, variables: { ...pageVars, filter } }));
+            const f = await load(send, at(1, PLAN.filter));
+            if (size === PLAN.sizes[0]) small[name] = f.p50;
+            else report.filter(name, size, f, small[name]!, PLAN.sizes[0]!);
+            log(`filter ${name} at ${size}: p50 ${f.p50.toFixed(1)} ms`);
+          }
+          if (size === largest) {
+            const unfiltered = await load(enclavePage, at(1, PLAN.filter));
+            report.filter('(none)', size, unfiltered, small['(none)'] ?? NaN, PLAN.sizes[0]!);
+          } else {
+            small['(none)'] = (await load(enclavePage, at(1, PLAN.filter))).p50;
+          }
+        }
+      }
+      // ---- 3. totalCount at the largest size ----
+      await stage(report, 'count', async () => {
+        const count = await load(async () => void (await gql({ query: COUNT_QUERY })), at(1, PLAN.filter));
+        const started = performance.now();
+        for (let i = 0; i < 20; i++) await admin.query(`SELECT count(*) FROM "Clone" WHERE "deletedAt" IS NULL`);
+        report.count(largest, count, (performance.now() - started) / 20);
+      });
+      // ---- 8. the peer: PostGraphile 5 over the same database ----
+      await stage(report, 'peer', () => runPeer(report, listUrl, enclavePage, largest));
+    }
+
+    // ---- 4. per-request overhead: a one-row list and `me`, against yoga's hello ----
+    await stage(report, 'overhead', async () => {
+      const helloPost = poster(hello.url);
+      for (const c of [1, 10]) {
+        const base = await load(async () => void (await helloPost({ query: '{ hello }' })), at(c, PLAN.overhead));
+        const oneRow = await load(async () => void (await gql({ query: ONE_ROW_QUERY })), at(c, PLAN.overhead));
+        const me = await load(async () => void (await gql({ query: ME_QUERY })), at(c, PLAN.overhead));
+        report.overhead(c, base, oneRow, me);
+        log(`overhead c=${c}: hello ${base.p50.toFixed(2)}, one row ${oneRow.p50.toFixed(2)}, me ${me.p50.toFixed(2)} ms`);
+      }
+      report.note(`SQL queries per request: one-row list ${await perRequest(async () => void (await gql({ query: ONE_ROW_QUERY })))}, me ${await perRequest(async () => void (await gql({ query: ME_QUERY })))}.`);
+    });
+
+    // ---- 6. subscription fan-out on the list API ----
+    await stage(report, 'subscriptions', async () => {
+      for (const count of PLAN.subscribers) await fanOut(report, api, token, listApp, count);
+    });
+    await api.close();
+
+    // ---- 5 and 7: createClone and provisioning, on the ops database with vcsim and a worker ----
+    if (runs('create') || runs('provision')) {
+      try {
+        await runOperations(report, { ...settings, databaseUrl: opsUrl }, logDir);
+      } catch (error) {
+        report.note(`**create/provision did not complete:** ${(error instanceof Error ? error.message.split('\n')[0]! : String(error)).slice(0, 300)}`);
+      }
+    }
+  } finally {
+    await closeLoad();
+    await cleanups.close();
+  }
+  writeFileSync(RESULTS, report.render());
+  log(`wrote ${RESULTS}`);
+}
+
+/** The filters of the Clones page, each as the page's `filter` argument. */
+function filters(refs: References): Array<[string, Record<string, unknown>]> {
+  return [
+    ['name contains "77"', { name: '77' }],
+    ['name contains one clone\'s number', { name: 'clone-000777' }],
+    ['status in {RUNNING, STOPPED}', { status: ['RUNNING', 'STOPPED'] }],
+    ['created in the newest 10%', { createdAfter: new Date(Date.UTC(2026, 0, 1) + 0.9 * PLAN.sizes.at(-1)! * 1000).toISOString() }],
+    ['created by one user', { createdById: gidOf('User', refs.users[1]!.id) }],
+    ['primary machine', { primaryMachineId: gidOf('Machine', refs.primaryIds[2]!) }],
+    ['configuration', { configurationId: gidOf('Configuration', refs.configurationIds[1]!) }],
+    ['cpu 4–6', { cpu: { min: 4, max: 6 } }],
+    ['ramGb ≥ 24', { ramGb: { min: 24 } }],
+  ];
+}
+
+function gidOf(type: string, id: string) {
+  return Buffer.from(`${type}:${id}`).toString('base64');
+}
+
+/** The top of a query's plan, on one line (what the planner chose). */
+async function explainTop(db: pg.Client, query: string): Promise<string> {
+  const { rows } = await db.query(`EXPLAIN ${query}`);
+  return rows
+    .slice(0, 4)
+    .map((r) => String(r['QUERY PLAN']).trim().replace(/\s+\(cost=.*$/, ''))
+    .join(' / ');
+}
+
+async function fanOut(report: Report, api: { wsUrl: string }, token: string, app: AppServices, count: number) {
+  let opened = 0;
+  const subscribe = app.bus.subscribe.bind(app.bus);
+  app.bus.subscribe = ((...args: Parameters<typeof subscribe>) => {
+    opened++;
+    return subscribe(...args);
+  }) as typeof subscribe;
+  globalThis.gc?.();
+  const before = process.memoryUsage();
+  const child = fork(fileURLToPath(new URL('./subscribers.ts', import.meta.url)), [], { execArgv: [], stdio: 'inherit' });
+  const reply = (want: string | null) =>
+    new Promise<any>((resolve) => {
+      const on = (m: any) => {
+        if (want === null ? typeof m === 'object' : m === want) {
+          child.off('message', on);
+          resolve(m);
+        }
+      };
+      child.on('message', on);
+    });
+  try {
+    const started = Date.now();
+    child.send({ open: { url: api.wsUrl, token, count, perConnection: 20 } });
+    await reply('opened');
+    while (opened < count && Date.now() - started < 120_000) await new Promise((resolve) => setTimeout(resolve, 25));
+    log(`${opened} of ${count} subscribers registered in ${Date.now() - started} ms`);
+    globalThis.gc?.();
+    const after = process.memoryUsage();
+    const clone = await app.prisma.clone.findFirstOrThrow({ select: { id: true } });
+    const rounds = 3;
+    const delays: number[] = [];
+    let received = 0;
+    let errors = 0;
+    for (let round = 0; round < rounds; round++) {
+      child.send({ reset: true });
+      await reply('reset');
+      const t0 = performance.timeOrigin + performance.now();
+      await app.prisma.$transaction(async (tx) => {
+        await tx.clone.update({ where: { id: clone.id }, data: { status: round % 2 ? 'RUNNING' : 'STOPPED' } });
+        await notify(tx, { topic: 'clone.status', cloneId: clone.id, status: round % 2 ? 'RUNNING' : 'STOPPED', failover: false, at: new Date().toISOString() });
+      });
+      child.send({ expect: count });
+      const result = await reply(null);
+      received = Math.min(received || Infinity, result.receipts.length);
+      errors += result.errors;
+      delays.push(...result.receipts.map((t: number) => t - t0));
+    }
+    report.fanOut(count, opened, received, errors, figures(delays, 1), {
+      heapPerSubscriber: (after.heapUsed - before.heapUsed) / count,
+      rssPerSubscriber: (after.rss - before.rss) / count,
+    });
+    log(`fan-out ${count}: least received ${received}, p99 ${figures(delays, 1).p99.toFixed(1)} ms`);
+  } finally {
+    app.bus.subscribe = subscribe;
+    child.send({ close: true });
+    await new Promise((resolve) => child.once('exit', resolve));
+  }
+}
+
+async function runOperations(report: Report, settings: { databaseUrl: string; temporal: { address: string; namespace: string; taskQueue: string }; secretKey: string; exposure: ReturnType<typeof loadApiExposure> }, logDir: string) {
+  const cleanups = cleanupStack();
+  try {
+    // Enough hosts that the inventory has the capacity for every clone the benchmarks make.
+    const hosts = Math.ceil((PLAN.provision + PLAN.creates) / 2) + 4; // vcsim hosts have 2 cores each
+    const vcsim = await startVcsim({ binary: ensureTool('vcsim'), args: ['-host', String(hosts)] });
+    cleanups.push(() => vcsim.stop());
+    const vsphereClient = connectToVcsim(vcsim);
+    // Time spent inside vSphere calls, per workflow (activities run in Temporal's activity context).
+    const vsphereMs = new Map<string, Array<[number, number]>>();
+    const timed = new Proxy(vsphereClient, {
+      get(target, prop, receiver) {
+        const value = Reflect.get(target, prop, receiver);
+        if (typeof value !== 'function' || prop === 'close') return value;
+        return function (this: unknown, ...args: unknown[]) {
+          let workflowId: string | null = null;
+          try {
+            workflowId = Context.current().info.workflowExecution?.workflowId ?? null;
+          } catch {
+            workflowId = null;
+          }
+          const t0 = performance.now();
+          const result = value.apply(target, args);
+          if (workflowId && result instanceof Promise) {
+            const id = workflowId;
+            return result.finally(() => {
+              const spans = vsphereMs.get(id) ?? [];
+              spans.push([t0, performance.now()]);
+              vsphereMs.set(id, spans);
+            });
+          }
+          return result;
+        };
+      },
+    }) as VSphereClient;
+    const ops = await openServices(settings, { bus: true, temporalClient: true, workerConnection: true, vsphere: vsphereClient });
+    cleanups.push(() => ops.close());
+    const users = [{ username: 'admin', name: 'Bench Admin', role: 'GLOBAL_ADMIN' as const, password: generatePassword() }];
+    const seed = await seedDemo(ops.prisma, vsphereClient, { users });
+    const capacity = await vsphereClient.capacity();
+    const app: AppServices = { prisma: ops.prisma, temporal: ops.temporal, bus: ops.bus, settings };
+    const api = await startApiServer(app, { host: '127.0.0.1', port: 0 });
+    cleanups.push(() => api.close());
+    const token = (await poster(api.url)({ query: LOGIN, variables: { username: 'admin', password: users[0]!.password } })).data.login.token;
+    const gql = poster(api.url, { authorization: `Bearer ${token}` });
+    const input = (name: string) => ({
+      name,
+      description: 'bench',
+      imageId: gidOf('VmImage', seed.imageIds[0]!),
+      configurationId: gidOf('Configuration', seed.configurationIds[0]!),
+      networkId: gidOf('Network', seed.networkIds[0]!),
+      cpu: 1,
+      ramGb: 1,
+    });
+
+    // ---- 7. provisioning: N clones at once, a worker and the lab guest simulator ----
+    await stage(report, 'provision', async () => {
+      const worker = await createWorker({ connection: ops.workerConnection, namespace: 'default', taskQueue: settings.temporal.taskQueue, prisma: ops.prisma, vsphere: timed, secretKey: settings.secretKey, guestWaitTimeoutMs: 120_000 });
+      const running = worker.run();
+      const guests = startGuestSimulator(vsphereClient, { intervalMs: 250, bootDelayMs: 500 });
+      try {
+        const started = performance.now();
+        const created = await Promise.all(Array.from({ length: PLAN.provision }, (_, i) => gql({ query: CREATE_CLONE, variables: { input: input(`prov-${String(i).padStart(3, '0')}`) } })));
+        const ids: string[] = created.map((r) => Buffer.from(r.data.createClone.id, 'base64').toString().split(':')[1]!);
+        const doneAt = new Map<string, number>();
+        const deadline = Date.now() + (quick ? 60_000 : 300_000);
+        while (doneAt.size < ids.length && Date.now() < deadline) {
+          const rows = await ops.prisma.clone.findMany({ where: { id: { in: ids }, status: { in: ['RUNNING', 'FAILED'] } }, select: { id: true } });
+          for (const row of rows) if (!doneAt.has(row.id)) doneAt.set(row.id, performance.now());
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        const rows = await ops.prisma.clone.findMany({ where: { id: { in: ids } }, select: { id: true, status: true } });
+        const statuses: Record<string, number> = {};
+        for (const row of rows) statuses[row.status] = (statuses[row.status] ?? 0) + 1;
+        const totals = ids.map((id) => (doneAt.get(id) ?? NaN) - started);
+        const inVSphere = ids.map((id) => union(vsphereMs.get(`clone-${id}`) ?? []));
+        const overhead = ids.map((_, i) => totals[i]! - inVSphere[i]!);
+        report.provisioning(PLAN.provision, statuses, figures(totals.filter(Number.isFinite), 1), figures(inVSphere, 1), figures(overhead.filter(Number.isFinite), 1), capacity);
+        log(`provisioning ${PLAN.provision}: ${JSON.stringify(statuses)}, overhead p50 ${figures(overhead.filter(Number.isFinite), 1).p50.toFixed(0)} ms`);
+      } finally {
+        guests.stop();
+        worker.shutdown();
+        await running;
+      }
+    });
+
+    // ---- 5. createClone round trip (no worker: the workflow is started, not run) ----
+    await stage(report, 'create', async () => {
+      let n = 0;
+      const send = async () => void (await gql({ query: CREATE_CLONE, variables: { input: input(`create-${String(n++).padStart(4, '0')}`) } }));
+      const f = await load(send, { concurrency: 1, requests: PLAN.creates, maxMs: 60_000, warmup: 3 });
+      report.createClone(f);
+      log(`createClone p50 ${f.p50.toFixed(1)} ms p99 ${f.p99.toFixed(1)} ms`);
+      // The started workflows have no worker: end them.
+      for (const row of await ops.prisma.clone.findMany({ where: { name: { startsWith: 'create-' } }, select: { id: true } })) {
+        await ops.temporal.workflow.getHandle(`clone-${row.id}`).terminate('bench done').catch(() => undefined);
+      }
+    });
+  } finally {
+    await cleanups.close();
+  }
+  void logDir;
+}
+
+/** The total length of the union of time intervals. */
+function union(spans: Array<[number, number]>): number {
+  const sorted = [...spans].sort((a, b) => a[0] - b[0]);
+  let total = 0;
+  let end = -Infinity;
+  for (const [s, e] of sorted) {
+    if (e <= end) continue;
+    total += e - Math.max(s, end);
+    end = e;
+  }
+  return total;
+}
+
+async function runPeer(report: Report, databaseUrl: string, enclavePage: () => Promise<void>, size: number) {
+  let peer: { url: string; close(): Promise<void> } | null = null;
+  try {
+    process.env.GRAPHILE_ENV ??= 'production';
+    const started = performance.now();
+    const { servePostGraphile } = await import('./peer.js');
+    peer = await servePostGraphile(databaseUrl, POOL);
+    log(`PostGraphile ready in ${(performance.now() - started).toFixed(0)} ms`);
+  } catch (error) {
+    report.peerUnavailable(error instanceof Error ? error.message.split('\n')[0]! : String(error));
+    return;
+  }
+  try {
+    const { PEER_PAGE_QUERY } = await import('./peer.js');
+    const post = poster(peer.url);
+    for (const c of [1, 10]) {
+      const theirs = await load(async () => void (await post({ query: PEER_PAGE_QUERY })), at(c, PLAN.peer));
+      const mine = await load(enclavePage, at(c, PLAN.peer));
+      report.peer(size, c, mine, theirs);
+      log(`peer c=${c}: enclave ${mine.rps.toFixed(0)} req/s, postgraphile ${theirs.rps.toFixed(0)} req/s`);
+    }
+  } finally {
+    await peer.close();
+  }
+}
+
+void VSphereClient;
+void recordCapacity;
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
+
+export type { Figures };
