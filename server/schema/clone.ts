@@ -81,6 +81,10 @@ const CloneFilter = builder.inputType('CloneFilter', {
     createdById: t.id({ description: 'The User who created the clone.' }),
     createdAfter: t.field({ type: 'DateTime', description: 'Created at or after this instant.' }),
     createdBefore: t.field({ type: 'DateTime', description: 'Created before this instant.' }),
+    cpuMin: t.int({ description: 'At least this many CPU cores.' }),
+    cpuMax: t.int({ description: 'At most this many CPU cores.' }),
+    ramGbMin: t.int({ description: 'At least this much RAM (GB).' }),
+    ramGbMax: t.int({ description: 'At most this much RAM (GB).' }),
     includeDeleted: t.boolean({ description: 'Also list DELETED clones (default false).' }),
   }),
 });
@@ -99,7 +103,15 @@ function cloneWhere(filter: typeof CloneFilter.$inferInput | null | undefined): 
     ...(filter.status?.length ? { status: { in: filter.status } } : {}),
     ...(typeof filter.failover === 'boolean' ? { failover: filter.failover } : {}),
     createdAt: timeRange(filter.createdAfter, filter.createdBefore),
+    cpu: intRange(filter.cpuMin, filter.cpuMax),
+    ramGb: intRange(filter.ramGbMin, filter.ramGbMax),
   };
+}
+
+/** An inclusive range on an Int column; either end may be open. */
+function intRange(min: number | null | undefined, max: number | null | undefined): Prisma.IntFilter | undefined {
+  if (min == null && max == null) return undefined;
+  return { ...(min != null ? { gte: min } : {}), ...(max != null ? { lte: max } : {}) };
 }
 
 const CloneOrderField = builder.enumType('CloneOrderField', {
