@@ -54,16 +54,22 @@ export const ClonesQuery = graphql(`
   }
 `);
 
+// The choices the form and the filters offer, in two queries (one would pass the API's cost limit).
 export const ChoicesQuery = graphql(`
   query CloneChoices {
     configurations(first: 100, orderBy: { field: NAME }) {
       edges { node { id name primaryMachine { id name } } }
     }
+    vmImages { id name defaultCpu defaultRamGb removedAt guestOsFamily application { id name } }
+    networks { id name removedAt }
+  }
+`);
+
+export const FilterChoicesQuery = graphql(`
+  query FilterChoices {
     machines(first: 100, filter: { kind: PRIMARY }) {
       edges { node { id name } }
     }
-    vmImages { id name defaultCpu defaultRamGb removedAt guestOsFamily application { id name } }
-    networks { id name removedAt }
     users(first: 100) { edges { node { id username name } } }
   }
 `);
@@ -153,6 +159,7 @@ export const DeleteCloneMutation = graphql(`
   mutation DeleteClone($cloneId: ID!) { deleteClone(cloneId: $cloneId) { ...CloneState } }
 `);
 
+// A clone's page, in four queries (together they would pass the API's cost limit).
 export const CloneDetailsQuery = graphql(`
   query CloneDetails($id: ID!) {
     clone(id: $id) {
@@ -162,18 +169,42 @@ export const CloneDetailsQuery = graphql(`
       updatedAt
       network { id name }
       machine { id name guestIp powerState online cpu ramGb lastOnlineAt }
+    }
+  }
+`);
+
+export const CloneSnapshotsQuery = graphql(`
+  query CloneSnapshots($id: ID!) {
+    clone(id: $id) {
+      id
       snapshots(first: 50) {
         totalCount
         edges {
           node { id name trigger status startedAt finishedAt durationMs sizeBytes error prunedAt sourceMachine { id name } }
         }
       }
+    }
+  }
+`);
+
+export const CloneRestoresQuery = graphql(`
+  query CloneRestores($id: ID!) {
+    clone(id: $id) {
+      id
       restores(first: 50) {
         totalCount
         edges {
           node { id trigger status startedAt finishedAt error snapshot { id name } targetMachine { id name } }
         }
       }
+    }
+  }
+`);
+
+export const CloneHistoryQuery = graphql(`
+  query CloneHistory($id: ID!) {
+    clone(id: $id) {
+      id
       events(first: 50) {
         totalCount
         edges { node { id type createdAt actorKind data actor { id username } } }

@@ -2,7 +2,7 @@
 // status set and failover, CPU and RAM ranges, created by, created-at range. Applied on submit
 // (Enter in any field), so typing does not send a query per key.
 import { useState, type FormEvent } from 'react';
-import type { CloneChoicesQuery, CloneFilter, CloneStatus } from '../gql/graphql';
+import type { CloneChoicesQuery, CloneFilter, CloneStatus, FilterChoicesQuery } from '../gql/graphql';
 import { statusLabel } from './StatusBadge';
 
 export const FILTER_STATUSES: CloneStatus[] = ['PROVISIONING', 'STARTING', 'RUNNING', 'STOPPED', 'PAUSED', 'CRASHED', 'FAILED', 'DELETING'];
@@ -50,7 +50,7 @@ export function toCloneFilter(f: FilterState): CloneFilter {
   };
 }
 
-export function CloneFilters({ value, choices, onApply }: { value: FilterState; choices: CloneChoicesQuery | undefined; onApply(next: FilterState): void }) {
+export function CloneFilters({ value, choices, onApply }: { value: FilterState; choices: (Partial<CloneChoicesQuery> & Partial<FilterChoicesQuery>) | undefined; onApply(next: FilterState): void }) {
   const [draft, setDraft] = useState(value);
   const set = <K extends keyof FilterState>(key: K, v: FilterState[K]) => setDraft({ ...draft, [key]: v });
   const onSubmit = (event: FormEvent) => {
@@ -68,21 +68,21 @@ export function CloneFilters({ value, choices, onApply }: { value: FilterState; 
           Primary machine
           <select value={draft.primaryMachineId} onChange={(e) => set('primaryMachineId', e.target.value)}>
             <option value="">Any</option>
-            {choices?.machines.edges.map(({ node }) => <option key={node.id} value={node.id}>{node.name}</option>)}
+            {choices?.machines?.edges.map(({ node }) => <option key={node.id} value={node.id}>{node.name}</option>)}
           </select>
         </label>
         <label>
           Configuration
           <select value={draft.configurationId} onChange={(e) => set('configurationId', e.target.value)}>
             <option value="">Any</option>
-            {choices?.configurations.edges.map(({ node }) => <option key={node.id} value={node.id}>{node.name}</option>)}
+            {choices?.configurations?.edges.map(({ node }) => <option key={node.id} value={node.id}>{node.name}</option>)}
           </select>
         </label>
         <label>
           VM image
           <select value={draft.imageId} onChange={(e) => set('imageId', e.target.value)}>
             <option value="">Any</option>
-            {choices?.vmImages.map((image) => <option key={image.id} value={image.id}>{image.name}</option>)}
+            {choices?.vmImages?.map((image) => <option key={image.id} value={image.id}>{image.name}</option>)}
           </select>
         </label>
         <label>
@@ -97,7 +97,7 @@ export function CloneFilters({ value, choices, onApply }: { value: FilterState; 
           Created by
           <select value={draft.createdById} onChange={(e) => set('createdById', e.target.value)}>
             <option value="">Anyone</option>
-            {choices?.users.edges.map(({ node }) => <option key={node.id} value={node.id}>{node.name} ({node.username})</option>)}
+            {choices?.users?.edges.map(({ node }) => <option key={node.id} value={node.id}>{node.name} ({node.username})</option>)}
           </select>
         </label>
         <fieldset className="range">

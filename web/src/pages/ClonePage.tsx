@@ -4,7 +4,7 @@ import { useQuery } from 'urql';
 import { CloneActions } from '../components/CloneActions';
 import { LiveEvents, LiveStatus } from '../components/LiveUpdates';
 import { KindBadge, StatusBadge } from '../components/StatusBadge';
-import { CloneDetailsQuery } from '../operations';
+import { CloneDetailsQuery, CloneHistoryQuery, CloneRestoresQuery, CloneSnapshotsQuery } from '../operations';
 import { CloneOperations } from '../pending-api/CloneOperations';
 import { formatLag } from '../pending-api/FailoverReadiness';
 import { Link } from '../router';
@@ -14,7 +14,13 @@ const bytes = (n: number | null) => (n === null ? '—' : n >= 1e9 ? `${(n / 1e9
 
 export function ClonePage({ id }: { id: string }) {
   const [{ data, fetching, error }] = useQuery({ query: CloneDetailsQuery, variables: { id } });
+  const [{ data: snapshotData }] = useQuery({ query: CloneSnapshotsQuery, variables: { id } });
+  const [{ data: restoreData }] = useQuery({ query: CloneRestoresQuery, variables: { id } });
+  const [{ data: historyData }] = useQuery({ query: CloneHistoryQuery, variables: { id } });
   const clone = data?.clone;
+  const snapshots = snapshotData?.clone?.snapshots;
+  const restores = restoreData?.clone?.restores;
+  const events = historyData?.clone?.events;
   if (error) return <p role="alert" className="error">Could not load the clone: {error.message}</p>;
   if (!clone) return <p role="status">{fetching ? 'Loading…' : 'No such clone.'}</p>;
   const live = clone.status !== 'DELETED';
@@ -45,15 +51,15 @@ export function ClonePage({ id }: { id: string }) {
         </dl>
       </section>
 
-      <CloneOperations events={clone.events.edges.map((e) => e.node)} />
+      <CloneOperations events={events?.edges.map((e) => e.node) ?? []} />
 
       <section aria-labelledby="snapshots-title">
-        <h2 id="snapshots-title">Snapshots ({clone.snapshots.totalCount})</h2>
+        <h2 id="snapshots-title">Snapshots ({snapshots?.totalCount ?? '…'})</h2>
         <table data-testid="snapshots">
           <thead><tr><th scope="col">Name</th><th scope="col">Trigger</th><th scope="col">Status</th><th scope="col">Source</th><th scope="col">Started</th><th scope="col">Finished</th><th scope="col">Size</th><th scope="col">Error</th></tr></thead>
           <tbody>
-            {clone.snapshots.edges.length === 0 && <tr><td colSpan={8}>No snapshots of this clone.</td></tr>}
-            {clone.snapshots.edges.map(({ node: s }) => (
+            {snapshots?.edges.length === 0 && <tr><td colSpan={8}>No snapshots of this clone.</td></tr>}
+            {snapshots?.edges.map(({ node: s }) => (
               <tr key={s.id}>
                 <td>{s.name}{s.prunedAt ? ' (pruned)' : ''}</td><td>{s.trigger}</td><td>{s.status}</td><td>{s.sourceMachine.name}</td>
                 <td>{when(s.startedAt)}</td><td>{when(s.finishedAt)}</td><td>{bytes(s.sizeBytes)}</td><td>{s.error ?? ''}</td>
@@ -64,12 +70,12 @@ export function ClonePage({ id }: { id: string }) {
       </section>
 
       <section aria-labelledby="restores-title">
-        <h2 id="restores-title">Restores ({clone.restores.totalCount})</h2>
+        <h2 id="restores-title">Restores ({restores?.totalCount ?? '…'})</h2>
         <table data-testid="restores">
           <thead><tr><th scope="col">Snapshot</th><th scope="col">Target</th><th scope="col">Trigger</th><th scope="col">Status</th><th scope="col">Started</th><th scope="col">Finished</th><th scope="col">Error</th></tr></thead>
           <tbody>
-            {clone.restores.edges.length === 0 && <tr><td colSpan={7}>No restores yet.</td></tr>}
-            {clone.restores.edges.map(({ node: r }) => (
+            {restores?.edges.length === 0 && <tr><td colSpan={7}>No restores yet.</td></tr>}
+            {restores?.edges.map(({ node: r }) => (
               <tr key={r.id}>
                 <td>{r.snapshot.name}</td><td>{r.targetMachine.name}</td><td>{r.trigger}</td><td>{r.status}</td>
                 <td>{when(r.startedAt)}</td><td>{when(r.finishedAt)}</td><td>{r.error ?? ''}</td>
@@ -80,9 +86,9 @@ export function ClonePage({ id }: { id: string }) {
       </section>
 
       <section aria-labelledby="events-title">
-        <h2 id="events-title">Events ({clone.events.totalCount})</h2>
+        <h2 id="events-title">Events ({events?.totalCount ?? '…'})</h2>
         <ol className="events" data-testid="events">
-          {clone.events.edges.map(({ node: e }) => (
+          {events?.edges.map(({ node: e }) => (
             <li key={e.id}>
               {when(e.createdAt)} <code>{e.type}</code> by {e.actor ? e.actor.username : 'Enclave'}
               {e.data !== null && typeof e.data === 'object' && Object.keys(e.data).length > 0 ? <span className="muted"> {JSON.stringify(e.data)}</span> : null}
