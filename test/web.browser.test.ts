@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { findChromium } from '../scripts/lib/chromium.mjs';
 import { ROOT } from '../scripts/lib/bootstrap.mjs';
 import { WEB_DIST_DIR } from '../server/webApp.js';
@@ -32,6 +32,8 @@ describe.skipIf(!found.path || !built)('the web app in headless Chromium', () =>
   let origin: string;
   const requests: string[] = [];
   const pageErrors: string[] = [];
+  /** GraphQL answers with errors (some tests expect a few: wrong logins, field errors); printed on failure. */
+  const graphqlErrors: string[] = [];
 
   beforeAll(async () => {
     stack = await startTestStack();
@@ -40,6 +42,10 @@ describe.skipIf(!found.path || !built)('the web app in headless Chromium', () =>
       executablePath: found.path!,
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
     });
+  });
+
+  afterEach((context) => {
+    if (context.task.result?.state === 'fail') console.error(`GraphQL errors so far:\n${graphqlErrors.join('\n')}`);
   });
 
   afterAll(async () => {
@@ -54,6 +60,11 @@ describe.skipIf(!found.path || !built)('the web app in headless Chromium', () =>
     page.on('request', (request) => requests.push(request.url()));
     page.on('websocket', (socket) => requests.push(socket.url()));
     page.on('pageerror', (error) => pageErrors.push(String(error)));
+    page.on('response', async (response) => {
+      if (!response.url().endsWith('/graphql')) return;
+      const body = await response.text().catch(() => '');
+      if (body.includes('"errors"')) graphqlErrors.push(`${response.request().postData()?.slice(0, 80)} → ${body.slice(0, 300)}`);
+    });
     return page;
   }
 
@@ -213,7 +224,10 @@ describe.skipIf(!found.path || !built)('the web app in headless Chromium', () =>
     // The clone's page: the FAILBACK snapshot and the events of all this.
     await row(page, name).getByRole('link', { name }).click();
     await page.getByRole('heading', { name: /browser-clone-1/ }).waitFor();
-    await expect.poll(() => page.getByTestId('snapshots').innerText(), { timeout: LIVE, interval: 200 }).toMatch(/FAILBACK\s+DONE/);
+    await expect.poll(() => page.getByTestId('snapshots').innerText(), { timeout: LIVE, interval: 200 }).toMatch(/FAILBACK\s+DONE/).catch(async (error) => {
+      console.error(await page.locator('main').innerText());
+      throw error;
+    });
     const events = await page.getByTestId('events').innerText();
     expect(events).toContain('clone.failover_started');
     expect(events).toContain('clone.rdp_revealed');

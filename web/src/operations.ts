@@ -54,7 +54,8 @@ export const ClonesQuery = graphql(`
   }
 `);
 
-// The choices the form and the filters offer, in two queries (one would pass the API's cost limit).
+// The choices the form and the filters offer, in three queries (one would pass the API's cost
+// limit, which counts the __typename urql adds to every selection).
 export const ChoicesQuery = graphql(`
   query CloneChoices {
     configurations(first: 100, orderBy: { field: NAME }) {
@@ -65,11 +66,14 @@ export const ChoicesQuery = graphql(`
   }
 `);
 
-export const FilterChoicesQuery = graphql(`
-  query FilterChoices {
-    machines(first: 100, filter: { kind: PRIMARY }) {
-      edges { node { id name } }
-    }
+export const PrimaryChoicesQuery = graphql(`
+  query PrimaryChoices {
+    machines(first: 100, filter: { kind: PRIMARY }) { edges { node { id name } } }
+  }
+`);
+
+export const UserChoicesQuery = graphql(`
+  query UserChoices {
     users(first: 100) { edges { node { id username name } } }
   }
 `);
@@ -159,7 +163,8 @@ export const DeleteCloneMutation = graphql(`
   mutation DeleteClone($cloneId: ID!) { deleteClone(cloneId: $cloneId) { ...CloneState } }
 `);
 
-// A clone's page, in four queries (together they would pass the API's cost limit).
+// A clone's page, in four queries (together they would pass the API's cost limit); the newest 20
+// snapshots, restores and events.
 export const CloneDetailsQuery = graphql(`
   query CloneDetails($id: ID!) {
     clone(id: $id) {
@@ -177,7 +182,7 @@ export const CloneSnapshotsQuery = graphql(`
   query CloneSnapshots($id: ID!) {
     clone(id: $id) {
       id
-      snapshots(first: 50) {
+      snapshots(first: 20) {
         totalCount
         edges {
           node { id name trigger status startedAt finishedAt durationMs sizeBytes error prunedAt sourceMachine { id name } }
@@ -191,7 +196,7 @@ export const CloneRestoresQuery = graphql(`
   query CloneRestores($id: ID!) {
     clone(id: $id) {
       id
-      restores(first: 50) {
+      restores(first: 20) {
         totalCount
         edges {
           node { id trigger status startedAt finishedAt error snapshot { id name } targetMachine { id name } }
@@ -205,7 +210,7 @@ export const CloneHistoryQuery = graphql(`
   query CloneHistory($id: ID!) {
     clone(id: $id) {
       id
-      events(first: 50) {
+      events(first: 20) {
         totalCount
         edges { node { id type createdAt actorKind data actor { id username } } }
       }

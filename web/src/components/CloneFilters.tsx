@@ -2,7 +2,7 @@
 // status set and failover, CPU and RAM ranges, created by, created-at range. Applied on submit
 // (Enter in any field), so typing does not send a query per key.
 import { useState, type FormEvent } from 'react';
-import type { CloneChoicesQuery, CloneFilter, CloneStatus, FilterChoicesQuery } from '../gql/graphql';
+import type { CloneChoicesQuery, CloneFilter, CloneStatus, PrimaryChoicesQuery, UserChoicesQuery } from '../gql/graphql';
 import { statusLabel } from './StatusBadge';
 
 export const FILTER_STATUSES: CloneStatus[] = ['PROVISIONING', 'STARTING', 'RUNNING', 'STOPPED', 'PAUSED', 'CRASHED', 'FAILED', 'DELETING'];
@@ -50,7 +50,7 @@ export function toCloneFilter(f: FilterState): CloneFilter {
   };
 }
 
-export function CloneFilters({ value, choices, onApply }: { value: FilterState; choices: (Partial<CloneChoicesQuery> & Partial<FilterChoicesQuery>) | undefined; onApply(next: FilterState): void }) {
+export function CloneFilters({ value, choices, onApply }: { value: FilterState; choices: (Partial<CloneChoicesQuery> & Partial<PrimaryChoicesQuery> & Partial<UserChoicesQuery>) | undefined; onApply(next: FilterState): void }) {
   const [draft, setDraft] = useState(value);
   const set = <K extends keyof FilterState>(key: K, v: FilterState[K]) => setDraft({ ...draft, [key]: v });
   const onSubmit = (event: FormEvent) => {

@@ -14,9 +14,10 @@ const bytes = (n: number | null) => (n === null ? '—' : n >= 1e9 ? `${(n / 1e9
 
 export function ClonePage({ id }: { id: string }) {
   const [{ data, fetching, error }] = useQuery({ query: CloneDetailsQuery, variables: { id } });
-  const [{ data: snapshotData }] = useQuery({ query: CloneSnapshotsQuery, variables: { id } });
-  const [{ data: restoreData }] = useQuery({ query: CloneRestoresQuery, variables: { id } });
-  const [{ data: historyData }] = useQuery({ query: CloneHistoryQuery, variables: { id } });
+  const [{ data: snapshotData, error: snapshotError }] = useQuery({ query: CloneSnapshotsQuery, variables: { id } });
+  const [{ data: restoreData, error: restoreError }] = useQuery({ query: CloneRestoresQuery, variables: { id } });
+  const [{ data: historyData, error: historyError }] = useQuery({ query: CloneHistoryQuery, variables: { id } });
+  const partError = snapshotError ?? restoreError ?? historyError;
   const clone = data?.clone;
   const snapshots = snapshotData?.clone?.snapshots;
   const restores = restoreData?.clone?.restores;
@@ -32,6 +33,7 @@ export function ClonePage({ id }: { id: string }) {
       <h1 id="clone-title"><KindBadge kind="C" /> {clone.name}</h1>
       <div data-testid="status"><StatusBadge clone={clone} /></div>
       <CloneActions clone={clone} />
+      {partError && <p role="alert" className="error">Part of this page could not be loaded: {partError.message}</p>}
 
       <section aria-labelledby="details-title">
         <h2 id="details-title">Details</h2>

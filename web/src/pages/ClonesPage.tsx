@@ -8,7 +8,7 @@ import { CloneTable, type SortState } from '../components/CloneTable';
 import { CreateCloneForm } from '../components/CreateCloneForm';
 import { LiveEvents, LiveStatus, MAX_PROGRESS_FEEDS } from '../components/LiveUpdates';
 import { useMe } from '../me';
-import { ChoicesQuery, ClonesQuery, FilterChoicesQuery } from '../operations';
+import { ChoicesQuery, ClonesQuery, PrimaryChoicesQuery, UserChoicesQuery } from '../operations';
 
 type Cursor = { after: string } | { before: string } | null;
 
@@ -27,7 +27,8 @@ export function ClonesPage() {
   }, [cursor, pageSize, filter, sort]);
   const [{ data, fetching, error }] = useQuery({ query: ClonesQuery, variables });
   const [{ data: choices }] = useQuery({ query: ChoicesQuery });
-  const [{ data: filterChoices }] = useQuery({ query: FilterChoicesQuery });
+  const [{ data: primaries }] = useQuery({ query: PrimaryChoicesQuery });
+  const [{ data: users }] = useQuery({ query: UserChoicesQuery });
   const connection = data?.clones;
   const rows = connection?.edges.map((edge) => edge.node) ?? [];
   const building = rows.filter((c) => c.status === 'PROVISIONING' || c.status === 'STARTING').slice(0, MAX_PROGRESS_FEEDS);
@@ -66,7 +67,7 @@ export function ClonesPage() {
         />
       )}
       <p role="status" className="visually-hidden">{announcement}</p>
-      <CloneFilters value={filter} choices={{ ...choices, ...filterChoices }} onApply={applyFilter} />
+      <CloneFilters value={filter} choices={{ ...choices, ...primaries, ...users }} onApply={applyFilter} />
       {error && <p role="alert" className="error">Could not load the clones: {error.message}</p>}
       <CloneTable rows={rows} sort={sort} onSort={applySort} busy={fetching} />
       <nav className="pager" aria-label="Pages of clones">
