@@ -12,7 +12,7 @@ export function CapacityInfo() {
   return (
     <div className="capacity">
       <button type="button" aria-expanded={open} aria-controls={panelId} onClick={() => setOpen(!open)}>
-        <span aria-hidden="true">ⓘ </span>CPU and RAM
+        <span aria-hidden="true" className="info-icon">i</span> CPU and RAM
       </button>
       <div id={panelId} hidden={!open} className="capacity-panel" role="region" aria-label="CPU and RAM of the vSphere system">
         {error && <p role="alert">Could not read the capacity: {error.message}</p>}
