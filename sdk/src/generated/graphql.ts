@@ -12,6 +12,10 @@ export type ActorKind =
 
 export type CloneFilter = {
   configurationId?: string | null | undefined;
+  /** At most this many CPU cores. */
+  cpuMax?: number | null | undefined;
+  /** At least this many CPU cores. */
+  cpuMin?: number | null | undefined;
   /** Created at or after this instant. */
   createdAfter?: string | null | undefined;
   /** Created before this instant. */
@@ -27,6 +31,10 @@ export type CloneFilter = {
   networkId?: string | null | undefined;
   /** The configuration's primary Machine. */
   primaryMachineId?: string | null | undefined;
+  /** At most this much RAM (GB). */
+  ramGbMax?: number | null | undefined;
+  /** At least this much RAM (GB). */
+  ramGbMin?: number | null | undefined;
   /** Any of these statuses. */
   status?: Array<CloneStatus> | null | undefined;
 };
