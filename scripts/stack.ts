@@ -136,10 +136,13 @@ async function main(): Promise<void> {
   await ensureSearchAttributes(services.temporalConnection, settings.temporal.namespace);
   supervisor.start('worker', 'npx', ['tsx', 'workflows/worker.ts'], env);
   supervisor.start('api', 'npx', ['tsx', 'server/main.ts'], env);
+  // The web app: built into web/dist, which the API serves at /, and rebuilt on every change.
+  supervisor.start('web', 'npx', ['vite', 'build', '--watch', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], env);
   await waitForPort(PORTS.api, 'the API');
 
   console.log(`
 Enclave is running.
+  Web app (Clones page)   http://127.0.0.1:${PORTS.api}/  (rebuilt on every change in web/: reload the page)
   GraphQL API + GraphiQL  http://127.0.0.1:${PORTS.api}/graphql
   Temporal UI             http://127.0.0.1:${PORTS.temporalUi}
   vSphere (vcsim) SDK     ${vcsim.url}

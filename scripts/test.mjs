@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// `npm test`: installs what is missing, then type-checks and runs every test (unit and
-// integration, against real PostgreSQL, the Temporal dev server and vcsim).
+// `npm test`: installs what is missing, then type-checks, builds the web app (Vite; the browser
+// tests load it from the API) and runs every test (unit and integration, against real PostgreSQL,
+// the Temporal dev server and vcsim).
 // Extra arguments go to vitest, e.g. `npm test -- workflows/vsphere`. With file filters, only
 // those files run and the type-check is skipped (vitest strips types without checking them; the
 // full run and CI keep the check).
@@ -20,7 +21,15 @@ function fileFilters(args) {
 try {
   await bootstrap();
   const args = process.argv.slice(2);
-  if (fileFilters(args).length === 0) step('npx', ['tsc', '--noEmit', '-p', '.']);
+  const filters = fileFilters(args);
+  if (filters.length === 0) {
+    step('npx', ['tsc', '--noEmit', '-p', '.']);
+    step('npx', ['tsc', '--noEmit', '-p', 'web']);
+  }
+  // The web app is built from source on every run that may load it, so no test sees a stale build.
+  if (filters.length === 0 || filters.some((filter) => /web|browser/.test(filter))) {
+    step('npx', ['vite', 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn']);
+  }
   step('npx', ['vitest', 'run', ...args]);
 } catch (error) {
   // execFileSync already printed the failing step's output.

@@ -7,20 +7,15 @@ import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
 import { AppError } from '../domain/errors.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../domain/input.js';
+import { scopesOf, type RoleScopes } from '../domain/roles.js';
 import type PrismaTypes from '../prisma/generated/pothos-types.js';
 import { getDatamodel } from '../prisma/generated/pothos-types.js';
 import type { GraphQLContext } from './context.js';
 import type { AuthUser } from './services/types.js';
 import { INPUT_LAYER } from './schema/input.js';
 
-export interface AuthScopes {
-  /** Any logged-in user. */
-  authenticated: boolean;
-  /** May operate clones: failover, snapshots, power actions, RDP credentials. */
-  operator: boolean;
-  /** May do everything, including creating and deleting clones and users. */
-  admin: boolean;
-}
+/** The scopes fields are guarded by (domain/roles.ts says which role has which). */
+export type AuthScopes = RoleScopes;
 
 /** The context of a field guarded by any of the scopes: someone is logged in. */
 export type SignedInContext = GraphQLContext & { user: AuthUser };
@@ -55,11 +50,8 @@ export const builder = new SchemaBuilder<{
   },
   scopeAuth: {
     authorizeOnSubscribe: true,
-    authScopes: (context) => ({
-      authenticated: context.user !== null,
-      operator: context.user?.role === 'GLOBAL_ADMIN' || context.user?.role === 'MACHINE_ADMIN',
-      admin: context.user?.role === 'GLOBAL_ADMIN',
-    }),
+    // The table of what each role may do lives in domain/roles.ts (the web app reads it too).
+    authScopes: (context) => scopesOf(context.user?.role),
     unauthorizedError: (_parent, context) =>
       context.user
         ? new AppError('FORBIDDEN', 'your role does not allow this')
