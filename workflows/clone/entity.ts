@@ -206,7 +206,7 @@ export class CloneEntity {
   }
 
   /** Rebuilds the clone's or the primary's VM from the snapshot; the old VM is restored if anything fails. */
-  async restoreOnto(snapshotId: string, target: 'clone' | 'primary', trigger: 'AUTO' | 'FAILBACK'): Promise<void> {
+  async restoreOnto(snapshotId: string, target: 'clone' | 'primary', trigger: 'AUTO' | 'MANUAL' | 'FAILBACK'): Promise<void> {
     const { machineId, primaryMachineId } = await this.cloneFacts();
     const { restoreId } = await bookkeeping.beginRestore({
       snapshotId,
@@ -266,6 +266,8 @@ export class CloneEntity {
         await this.snapshotCloneVm('MANUAL', request.actorId, started);
         return;
       }
+      case 'restore':
+        return this.restoreOnto(request.snapshotId, 'clone', 'MANUAL');
       case 'power':
         return this.power(request.action);
     }

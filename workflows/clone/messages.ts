@@ -17,6 +17,8 @@ export type CloneRequest =
   | { kind: 'startFailover'; actorId: string }
   | { kind: 'endFailover'; actorId: string; discardFailoverState: boolean }
   | { kind: 'createSnapshot'; actorId: string }
+  /** Point-in-time restore of a DONE snapshot of the clone's configuration onto the clone (MANUAL). */
+  | { kind: 'restore'; actorId: string; snapshotId: string }
   | { kind: 'power'; actorId: string; action: PowerAction };
 
 export interface CloneWorkflowState {
