@@ -94,8 +94,12 @@ export async function writeFixture(prisma: PrismaClient, secretKey: string): Pro
         machineId: machine?.id ?? null,
         rdpUsername: 'Administrator',
         rdpPasswordEnc: encryptSecret(`fixture-password-${i}`, secretKey),
-        // A clone with a VM has finished its guest customization: its credentials are offered.
-        guestCustomizedAt: machine ? new Date(epoch.getTime() + i * 60_000) : null,
+        // A clone with a VM, or past provisioning (as the migration assumes for clones that
+        // existed before the wait), has finished its guest customization: credentials offered.
+        guestCustomizedAt:
+          machine || (!deleted && ['RUNNING', 'STOPPED', 'PAUSED', 'CRASHED'].includes(FIXTURE_STATUSES[i % FIXTURE_STATUSES.length]!))
+            ? new Date(epoch.getTime() + i * 60_000)
+            : null,
         createdById: creators[i % 3]!.id,
         createdAt: new Date(epoch.getTime() + i * 60_000),
         deletedAt: deleted ? new Date() : null,
