@@ -10,6 +10,7 @@ export type CloneRequestRuleInput =
   | { kind: 'startFailover' }
   | { kind: 'endFailover' }
   | { kind: 'createSnapshot' }
+  | { kind: 'restore' }
   | { kind: 'power'; action: PowerAction };
 
 export type CloneRequestKind = CloneRequestRuleInput['kind'];
@@ -66,6 +67,13 @@ export function requestRejection(request: CloneRequestRuleInput, state: CloneReq
     case 'createSnapshot':
       if (!SNAPSHOT_FROM.includes(state.status)) return `a snapshot needs the clone VM; the clone is ${state.status}`;
       if (state.failover && failbackQueued) return 'failback is already under way';
+      return null;
+    case 'restore':
+      // The active system holds live work that a restore would overwrite.
+      if (state.failover || failoverQueued) return 'the clone is the active system (failover); end failover before restoring it';
+      if (state.status !== 'RUNNING') return `a restore needs a RUNNING clone; it is ${state.status}`;
+      if (powerQueued) return 'a power action is queued; restore the clone once it is done';
+      if (state.queued.includes('restore')) return 'a restore of this clone is already queued';
       return null;
     case 'power':
       if (!POWER_FROM[request.action].includes(state.status)) return `cannot ${request.action} a clone that is ${state.status}`;

@@ -7,6 +7,7 @@ import { guestOsFamilyOf } from '../domain/guestOs.js';
 import { recordCapacity } from '../infra/capacity.js';
 import { hashPassword, verifyPassword } from '../infra/secrets.js';
 import { recordDiscoveredVms } from '../workflows/inventory/discovery.js';
+import { releaseMachineRef } from '../workflows/machineRefs.js';
 import type { VSphereClient } from '../workflows/vsphere/index.js';
 import type { PrismaClient, Role } from './client.js';
 
@@ -63,7 +64,7 @@ async function seedImages(
   sourceVmName: string,
 ): Promise<string[]> {
   const templates = await vsphere.listTemplates();
-  const ids: string[] = [];
+  const found: Array<{ image: (typeof DEMO_IMAGES)[number]; ref: string }> = [];
   for (const image of DEMO_IMAGES) {
     let template = templates.find((t) => t.name === image.name);
     if (!template) {
@@ -74,23 +75,32 @@ async function seedImages(
       await vsphere.markAsTemplate(vm.ref);
       template = (await vsphere.listTemplates()).find((t) => t.ref === vm.ref)!;
     }
-    const fields = {
-      applicationId,
-      name: image.name,
-      vsphereRef: template.ref,
-      guestOs: image.guestOs,
-      guestOsFamily: guestOsFamilyOf(image.guestOs),
-      defaultCpu: image.cpu,
-      defaultRamGb: image.ramGb,
-      removedAt: null,
-    };
-    const known = await prisma.vmImage.findFirst({ where: { name: image.name } });
-    const row = known
-      ? await prisma.vmImage.update({ where: { id: known.id }, data: fields })
-      : await prisma.vmImage.create({ data: fields });
-    ids.push(row.id);
+    found.push({ image, ref: template.ref });
   }
-  return ids;
+  // vcsim numbers its objects afresh on every start: a template ref recorded for one image may now
+  // name another image's template. The demo rows let go of their refs first, then take the new ones.
+  return prisma.$transaction(async (tx) => {
+    for (const row of await tx.vmImage.findMany({ where: { name: { in: DEMO_IMAGES.map((image) => image.name) } }, select: { id: true } })) {
+      await tx.vmImage.update({ where: { id: row.id }, data: { vsphereRef: `relinking:${row.id}` } });
+    }
+    const ids: string[] = [];
+    for (const { image, ref } of found) {
+      const fields = {
+        applicationId,
+        name: image.name,
+        vsphereRef: ref,
+        guestOs: image.guestOs,
+        guestOsFamily: guestOsFamilyOf(image.guestOs),
+        defaultCpu: image.cpu,
+        defaultRamGb: image.ramGb,
+        removedAt: null,
+      };
+      const known = await tx.vmImage.findFirst({ where: { name: image.name } });
+      const row = known ? await tx.vmImage.update({ where: { id: known.id }, data: fields }) : await tx.vmImage.create({ data: fields });
+      ids.push(row.id);
+    }
+    return ids;
+  });
 }
 
 async function seedNetworks(prisma: PrismaClient, vsphere: VSphereClient): Promise<string[]> {
@@ -127,6 +137,7 @@ async function seedPrimaries(prisma: PrismaClient, vsphere: VSphereClient): Prom
     const known = await prisma.machine.findFirst({
       where: { kind: 'PRIMARY', OR: [{ vsphereRef: vm.ref }, { name: vm.name }] },
     });
+    await releaseMachineRef(prisma, vm.ref, known?.id);
     const row = known
       ? await prisma.machine.update({ where: { id: known.id }, data: fields })
       : await prisma.machine.create({ data: fields });

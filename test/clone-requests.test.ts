@@ -25,6 +25,7 @@ const REQUESTS: CloneRequestRuleInput[] = [
   { kind: 'startFailover' },
   { kind: 'endFailover' },
   { kind: 'createSnapshot' },
+  { kind: 'restore' },
   ...(['start', 'stop', 'suspend', 'resume', 'reboot'] as const).map((action) => ({ kind: 'power' as const, action })),
 ];
 const label = (request: CloneRequestRuleInput) => (request.kind === 'power' ? `power ${request.action}` : request.kind);
@@ -125,6 +126,29 @@ describe('manual snapshots', () => {
 
   it('are accepted during failover (they fail back)', () => {
     expect(requestRejection({ kind: 'createSnapshot' }, serving('RUNNING', { failover: true }))).toBeNull();
+  });
+});
+
+describe('point-in-time restore', () => {
+  const restore = { kind: 'restore' } as const;
+
+  it('is accepted only for a RUNNING clone', () => {
+    for (const status of CLONE_STATUSES) {
+      const reason = requestRejection(restore, serving(status));
+      if (status === 'RUNNING') expect(reason).toBeNull();
+      else expect(reason, status).not.toBeNull();
+    }
+  });
+
+  it('never overwrites the active system: refused in failover or with failover queued', () => {
+    expect(requestRejection(restore, serving('RUNNING', { failover: true }))).toMatch(/active system.*end failover/);
+    expect(requestRejection(restore, serving('RUNNING', { queued: ['startFailover'] }))).toMatch(/active system/);
+  });
+
+  it('is refused while a power action or another restore is queued', () => {
+    expect(requestRejection(restore, serving('RUNNING', { queued: ['power'] }))).toMatch(/power action is queued/);
+    expect(requestRejection(restore, serving('RUNNING', { queued: ['restore'] }))).toMatch(/already queued/);
+    expect(requestRejection(restore, serving('RUNNING', { queued: ['createSnapshot'] }))).toBeNull();
   });
 });
 

@@ -5,6 +5,28 @@ import { assertTransition, canTransition, CLONE_STATUSES, CLONE_TRANSITIONS, Inv
 import { cloneHostname, cloneVmName } from '../domain/naming.js';
 import { decryptSecret, encryptSecret, generatePassword, hashPassword, verifyPassword } from '../infra/secrets.js';
 import { checkCloneInput } from '../domain/validation.js';
+import { credentialsUnavailable } from '../domain/credentials.js';
+import { isRestorable } from '../domain/snapshots.js';
+
+describe('which snapshots may be restored', () => {
+  const done = { status: 'DONE', prunedAt: null, vsphereRef: 'VirtualMachineSnapshot:snapshot-1' };
+  it('offers a DONE snapshot that vSphere still has, nothing else', () => {
+    expect(isRestorable(done)).toBe(true);
+    expect(isRestorable({ ...done, prunedAt: new Date() })).toBe(false);
+    expect(isRestorable({ ...done, vsphereRef: null })).toBe(false);
+    for (const status of ['IN_PROGRESS', 'FAILED', 'CANCELLED']) expect(isRestorable({ ...done, status })).toBe(false);
+  });
+});
+
+describe('which clones are offered credentials', () => {
+  it('a Windows clone once its customization finished; Linux and other images never, with the reason', () => {
+    const at = new Date();
+    expect(credentialsUnavailable({ guestCustomizedAt: at, image: { guestOsFamily: 'WINDOWS' } })).toBeNull();
+    expect(credentialsUnavailable({ guestCustomizedAt: null, image: { guestOsFamily: 'WINDOWS' } })).toMatch(/Sysprep/);
+    expect(credentialsUnavailable({ guestCustomizedAt: at, image: { guestOsFamily: 'LINUX' } })).toMatch(/Linux.*no login/);
+    expect(credentialsUnavailable({ guestCustomizedAt: at, image: { guestOsFamily: 'OTHER' } })).toMatch(/neither Windows nor Linux/);
+  });
+});
 
 describe('clone status transitions', () => {
   it('names only known statuses and lets DELETED go nowhere', () => {

@@ -50,7 +50,11 @@ export interface EnclaveClient {
   me: Method<G.MeQueryVariables, T.User | null>;
   clone: Method<G.CloneQueryVariables, T.Clone | null>;
   clones: Method<G.ClonesQueryVariables, T.CloneConnection>;
-  /** Reveals a clone's RDP login (GLOBAL_ADMIN, MACHINE_ADMIN); every call is an audit event. */
+  /**
+   * Reveals a clone's RDP login (GLOBAL_ADMIN, MACHINE_ADMIN); every reveal is an audit event.
+   * `available: false` with `unavailableReason` when there is none to offer: a Linux or other
+   * non-Windows image, or a guest customization that has not finished yet.
+   */
   rdpCredentials: Method<G.CloneRdpCredentialsQueryVariables, T.RdpCredentials | null>;
   /** Null when the clone does not exist. */
   cloneRestores: Method<G.CloneRestoresQueryVariables, T.RestoreConnection | null>;
@@ -93,6 +97,8 @@ export interface EnclaveClient {
   startFailover: Method<G.StartFailoverMutationVariables, T.CloneWithOperation>;
   /** Back to the primary (powered on first), carrying the failover state over unless `discardFailoverState`. */
   endFailover: Method<G.EndFailoverMutationVariables, T.CloneWithOperation>;
+  /** Point-in-time restore of a `restorable` snapshot of the clone's configuration onto the RUNNING clone. `currentOperation` follows it. */
+  restoreClone: Method<G.RestoreCloneMutationVariables, T.CloneWithOperation>;
   /** Snapshot of the clone VM (IN_PROGRESS); during failover it also fails back. `operation` follows it. */
   createSnapshot: Method<G.CreateSnapshotMutationVariables, T.SnapshotWithOperation>;
   /** Takes a FAILED snapshot again; returns the new snapshot. */
@@ -221,6 +227,7 @@ export function createClient(options: ClientOptions): EnclaveClient {
     deleteClone: op(Docs.DeleteCloneDocument, (d) => d.deleteClone),
     startFailover: op(Docs.StartFailoverDocument, (d) => d.startFailover),
     endFailover: op(Docs.EndFailoverDocument, (d) => d.endFailover),
+    restoreClone: op(Docs.RestoreCloneDocument, (d) => d.restoreClone),
     createSnapshot: op(Docs.CreateSnapshotDocument, (d) => d.createSnapshot),
     retrySnapshot: op(Docs.RetrySnapshotDocument, (d) => d.retrySnapshot),
     cancelSnapshot: op(Docs.CancelSnapshotDocument, (d) => d.cancelSnapshot),

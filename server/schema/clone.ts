@@ -7,7 +7,7 @@ import { CLONE_NAME_RULE, likeLiteral } from '../../domain/input.js';
 import { decodeId } from '../ids.js';
 import { liveEvent, sessionFeed } from '../subscriptions.js';
 import { clonePage } from '../services/cloneList.js';
-import { createClone, createCloneSnapshot, deleteClone, requestCloneOperation } from '../services/clones.js';
+import { createClone, createCloneSnapshot, deleteClone, requestCloneOperation, restoreClone } from '../services/clones.js';
 import { startFailover } from '../services/failover.js';
 import { withOperation } from '../operationAnswers.js';
 import { direction, intRange, IntRange, optionalId, OrderDirection, timeRange, type Direction } from './common.js';
@@ -281,6 +281,18 @@ builder.mutationFields((t) => {
       resolve: async (query, _root, { cloneId }, ctx) => {
         const { id } = await createCloneSnapshot(ctx, ctx.user, cloneDbId(cloneId));
         return ctx.prisma.snapshot.findUniqueOrThrow({ ...query, where: { id } });
+      },
+    }),
+    restoreClone: operator.prismaField({
+      type: 'Clone',
+      description:
+        "Point-in-time restore: rebuilds the clone from a DONE snapshot of its configuration that still exists in vSphere " +
+        '(`Snapshot.restorable`), as a MANUAL restore. The clone must be RUNNING and not in failover. ' +
+        '`currentOperation` is the RESTORE operation.',
+      args: { cloneId: t.arg.id({ required: true }), snapshotId: t.arg.id({ required: true }) },
+      resolve: async (query, _root, { cloneId, snapshotId }, ctx) => {
+        const { id, operationId } = await restoreClone(ctx, ctx.user, cloneDbId(cloneId), decodeId(String(snapshotId), 'Snapshot', 'snapshotId'));
+        return withOperation(await ctx.prisma.clone.findUniqueOrThrow({ ...query, where: { id } }), operationId);
       },
     }),
     ...Object.fromEntries(

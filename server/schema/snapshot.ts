@@ -1,6 +1,7 @@
 // Snapshots: point-in-time captures of a machine under a configuration, and their live status.
 import type { BusMessage } from '../../infra/eventBus.js';
 import {
+  SnapshotPruneReason as PrismaSnapshotPruneReason,
   SnapshotStatus as PrismaSnapshotStatus,
   SnapshotTrigger as PrismaSnapshotTrigger,
   type Prisma,
@@ -10,10 +11,15 @@ import { notFound } from '../../domain/errors.js';
 import { decodeId } from '../ids.js';
 import { liveEvent, sessionFeed } from '../subscriptions.js';
 import { cancelSnapshot, retrySnapshot } from '../services/snapshots.js';
+import { isRestorable } from '../../domain/snapshots.js';
 import { direction, optionalId, OrderDirection, timeRange, type Direction } from './common.js';
 
 export const SnapshotTrigger = builder.enumType(PrismaSnapshotTrigger, { name: 'SnapshotTrigger' });
 export const SnapshotStatus = builder.enumType(PrismaSnapshotStatus, { name: 'SnapshotStatus' });
+export const SnapshotPruneReason = builder.enumType(PrismaSnapshotPruneReason, {
+  name: 'SnapshotPruneReason',
+  description: 'Why a snapshot no longer exists in vSphere.',
+});
 
 builder.prismaNode('Snapshot', {
   id: { field: 'id' },
@@ -40,7 +46,13 @@ builder.prismaNode('Snapshot', {
     prunedAt: t.expose('prunedAt', {
       type: 'DateTime',
       nullable: true,
-      description: 'When retention removed it from vSphere; the record stays.',
+      description: 'When it was found gone from vSphere (prunedReason says why); the record stays, and is never restorable again.',
+    }),
+    prunedReason: t.expose('prunedReason', { type: SnapshotPruneReason, nullable: true }),
+    restorable: t.boolean({
+      description: 'Whether restoreClone accepts it: DONE and still in vSphere as far as Enclave knows (checked again when restoring).',
+      select: { status: true, prunedAt: true, vsphereRef: true },
+      resolve: (snapshot) => isRestorable(snapshot),
     }),
     restores: t.relation('restores', { query: { orderBy: { startedAt: 'desc' } } }),
   }),

@@ -11,6 +11,8 @@ import { recordEvent } from '../../infra/events.js';
 import { decryptSecret, encryptSecret, generatePassword } from '../../infra/secrets.js';
 import { checkCloneInput } from '../../domain/validation.js';
 import { isUniqueViolation } from '../../prisma/errors.js';
+import type { GuestOsFamily } from '../../prisma/client.js';
+import { credentialsUnavailable } from '../../domain/credentials.js';
 import {
   cloneRequestUpdate,
   createSnapshotUpdate,
@@ -18,6 +20,7 @@ import {
   type CloneRequest,
 } from '../../workflows/clone/messages.js';
 import { cloneWorkflowId } from '../../workflows/ids.js';
+import { isRestorable } from '../../domain/snapshots.js';
 import { CLONE_ID, CLONE_STATUS } from '../../workflows/searchAttributes.js';
 import { operationType } from '../../domain/operations.js';
 import { decodeId } from '../ids.js';
@@ -305,6 +308,37 @@ export async function requestCloneOperation(
   return { id: clone.id, operationId };
 }
 
+/**
+ * Point-in-time restore: queues a MANUAL restore of a snapshot of the clone's configuration onto
+ * the clone. The snapshot must be DONE and not pruned (records know when their vSphere snapshot
+ * is gone); the workflow checks vSphere once more when it builds the VM, and marks the record
+ * pruned if the snapshot has gone since. Refusals change nothing.
+ */
+export async function restoreClone(
+  services: CloneServices,
+  user: ActingUser,
+  cloneId: string,
+  snapshotId: string,
+): Promise<QueuedOperation> {
+  const clone = await services.prisma.clone.findUnique({ where: { id: cloneId }, select: { id: true, configurationId: true } });
+  if (!clone) throw notFound('clone', 'cloneId');
+  const snapshot = await services.prisma.snapshot.findUnique({
+    where: { id: snapshotId },
+    select: { configurationId: true, status: true, prunedAt: true, prunedReason: true, vsphereRef: true },
+  });
+  if (!snapshot) throw notFound('snapshot', 'snapshotId');
+  if (snapshot.configurationId !== clone.configurationId) {
+    throw new AppError('VALIDATION', "the snapshot belongs to another configuration than the clone's", 'snapshotId');
+  }
+  if (snapshot.prunedAt) {
+    throw new AppError('INVALID_STATE', `the snapshot no longer exists in vSphere (pruned: ${snapshot.prunedReason ?? 'RETENTION'})`, 'snapshotId');
+  }
+  if (!isRestorable(snapshot)) {
+    throw new AppError('INVALID_STATE', `only a DONE snapshot can be restored; this one is ${snapshot.status}`, 'snapshotId');
+  }
+  return requestCloneOperation(services, user, clone.id, { kind: 'restore', snapshotId });
+}
+
 /** A manual snapshot of the clone (during failover it also fails back); returns the Snapshot row. */
 export async function createCloneSnapshot(
   services: CloneServices,
@@ -340,11 +374,22 @@ export async function deleteClone(services: CloneServices, user: ActingUser, clo
 /** The port RDP clients connect to on the clone VM. */
 export const RDP_PORT = 3389;
 
+/** How a client reaches the clone's guest, by the image's guest OS family. */
+export type RemoteProtocol = 'RDP' | 'SSH';
+
+/**
+ * The clone's login, or why there is none (yet): credentials are offered only when a
+ * customization really set them and it has finished.
+ */
 export interface RdpCredentials {
+  available: boolean;
+  /** Why there are no credentials to offer; null when available. */
+  unavailableReason: string | null;
+  protocol: RemoteProtocol | null;
   host: string | null;
-  port: number;
-  username: string;
-  password: string;
+  port: number | null;
+  username: string | null;
+  password: string | null;
 }
 
 /** The columns of a clone that revealing its RDP credentials reads. */
@@ -353,12 +398,15 @@ export interface RdpSource {
   status: string;
   rdpUsername: string;
   rdpPasswordEnc: string;
+  guestCustomizedAt: Date | null;
+  image: { guestOsFamily: GuestOsFamily };
   machine: { guestIp: string | null } | null;
 }
 
 /**
  * Decrypts the clone's RDP credentials for the user, after recording the reveal (who, which
  * clone, from where; never the password): a reveal that could not be audited does not happen.
+ * A clone with no working credentials answers why instead (and reveals nothing).
  */
 export async function revealRdpCredentials(
   { prisma, settings }: Pick<AppServices, 'prisma' | 'settings'>,
@@ -369,6 +417,12 @@ export async function revealRdpCredentials(
   if (clone.status === 'DELETING' || clone.status === 'DELETED') {
     throw invalidState(`the clone is ${clone.status}: its VM is gone`);
   }
+  const protocol: RemoteProtocol | null = clone.image.guestOsFamily === 'WINDOWS' ? 'RDP' : clone.image.guestOsFamily === 'LINUX' ? 'SSH' : null;
+  const host = clone.machine?.guestIp ?? null;
+  const unavailableReason = credentialsUnavailable(clone);
+  if (unavailableReason) {
+    return { available: false, unavailableReason, protocol, host, port: protocol === 'SSH' ? SSH_PORT : protocol ? RDP_PORT : null, username: null, password: null };
+  }
   await recordEvent(prisma, {
     actor: { kind: 'USER', userId: user.id },
     subjectType: 'Clone',
@@ -378,9 +432,15 @@ export async function revealRdpCredentials(
     data: { username: clone.rdpUsername, clientAddress },
   });
   return {
-    host: clone.machine?.guestIp ?? null,
+    available: true,
+    unavailableReason: null,
+    protocol: 'RDP',
+    host,
     port: RDP_PORT,
     username: clone.rdpUsername,
     password: decryptSecret(clone.rdpPasswordEnc, settings.secretKey),
   };
 }
+
+/** The port SSH clients connect to on a Linux clone. */
+export const SSH_PORT = 22;

@@ -48,7 +48,7 @@ export async function writeFixture(prisma: PrismaClient, secretKey: string): Pro
   const images = await Promise.all(
     ['image-alpha', 'image-beta', 'image-gamma'].map((name, i) =>
       prisma.vmImage.create({
-        data: { name, applicationId: applications[i % 2]!.id, vsphereRef: `VirtualMachine:tpl-${i}`, guestOs: 'windows2019srv_64Guest', defaultCpu: 2, defaultRamGb: 4 },
+        data: { name, applicationId: applications[i % 2]!.id, vsphereRef: `VirtualMachine:tpl-${i}`, guestOs: 'windows2019srv_64Guest', guestOsFamily: 'WINDOWS', defaultCpu: 2, defaultRamGb: 4 },
       }),
     ),
   );
@@ -94,6 +94,12 @@ export async function writeFixture(prisma: PrismaClient, secretKey: string): Pro
         machineId: machine?.id ?? null,
         rdpUsername: 'Administrator',
         rdpPasswordEnc: encryptSecret(`fixture-password-${i}`, secretKey),
+        // A clone with a VM, or past provisioning (as the migration assumes for clones that
+        // existed before the wait), has finished its guest customization: credentials offered.
+        guestCustomizedAt:
+          machine || (!deleted && ['RUNNING', 'STOPPED', 'PAUSED', 'CRASHED'].includes(FIXTURE_STATUSES[i % FIXTURE_STATUSES.length]!))
+            ? new Date(epoch.getTime() + i * 60_000)
+            : null,
         createdById: creators[i % 3]!.id,
         createdAt: new Date(epoch.getTime() + i * 60_000),
         deletedAt: deleted ? new Date() : null,

@@ -53,6 +53,13 @@ export interface TestStack extends ApiStack {
   users: Record<'admin' | 'operator' | 'developer', DemoUser>;
   /** The environment `workflows/worker.ts` needs to serve this stack as a separate process. */
   workerEnv: NodeJS.ProcessEnv;
+  /**
+   * Stops vcsim and starts a new one at the same address and login, with vcsim's fresh inventory,
+   * then re-creates what the stack needs in it as the dev stack's seed does on every start
+   * (templates; images, networks and primaries re-linked by name). The API, the worker and their
+   * vSphere client keep running through it, as under a restarted vCenter.
+   */
+  restartVSphere(): Promise<void>;
 }
 
 /** A stack on vcsim's default inventory with an empty database: no users, no demo data (onboarding). */
@@ -75,6 +82,11 @@ export interface TestStackOptions {
   inProcessWorker?: boolean;
   /** Let the lab guest simulator give powered-on VMs an IP (default true). */
   guests?: boolean;
+  /**
+   * How long after giving a VM its IP the guest simulator reports its customization finished
+   * (default 500 ms); a test that posts the outcome itself gives a very long one.
+   */
+  customizationDelayMs?: number;
   guestWaitTimeoutMs?: number;
   /** Passed to startVcsim, e.g. { methodDelay: 'CreateSnapshot:3000' } to make captures slow. */
   vcsimOptions?: Omit<VcsimOptions, 'binary'>;
@@ -101,8 +113,8 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Ap
     const withVSphere = options.vsphere !== false;
     const withWorker = withVSphere && (options.worker ?? options.inProcessWorker) !== false;
 
-    const vcsim = withVSphere ? await startVcsim({ ...options.vcsimOptions, binary: inject('vcsimBinary') }) : undefined;
-    if (vcsim) cleanups.push(() => vcsim.stop());
+    let vcsim = withVSphere ? await startVcsim({ ...options.vcsimOptions, binary: inject('vcsimBinary') }) : undefined;
+    if (vcsim) cleanups.push(() => vcsim!.stop());
     const settings: Settings | undefined = vcsim && {
       ...base,
       vsphere: {
@@ -189,11 +201,33 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Ap
       });
     }
     if (options.guests !== false) {
-      const guests: GuestSimulator = startGuestSimulator(vsphere, { intervalMs: 250, bootDelayMs: 500 });
+      const guests: GuestSimulator = startGuestSimulator(vsphere, {
+        intervalMs: 250,
+        bootDelayMs: 500,
+        customizationDelayMs: options.customizationDelayMs ?? 500,
+      });
       cleanups.push(() => guests.stop());
     }
     if (!seed) return Object.assign(stack, { vsphere, workerEnv }) satisfies BareStack;
-    const full: TestStack = Object.assign(stack, { vsphere, seed, users, workerEnv });
+    const restartVSphere = async () => {
+      const before = vcsim!;
+      await before.stop();
+      vcsim = await startVcsim({
+        ...options.vcsimOptions,
+        binary: inject('vcsimBinary'),
+        port: Number(new URL(before.url).port),
+        password: before.password,
+      });
+      if (vcsim.thumbprintSha256 !== before.thumbprintSha256) throw new Error('the restarted vcsim has another certificate');
+      await seedDemo(prisma, vsphere, { users: Object.values(users) });
+    };
+    const full: TestStack = Object.assign(stack, {
+      vsphere,
+      seed,
+      users,
+      workerEnv,
+      restartVSphere,
+    });
     return full;
   } catch (error) {
     await close();

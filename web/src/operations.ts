@@ -122,7 +122,7 @@ export const CreateCloneMutation = graphql(`
 
 export const RdpCredentialsQuery = graphql(`
   query RdpCredentials($id: ID!) {
-    clone(id: $id) { id rdpCredentials { host port username password } }
+    clone(id: $id) { id rdpCredentials { available unavailableReason protocol host port username password } }
   }
 `);
 

@@ -12,6 +12,8 @@ import type { PrismaClient } from '../../prisma/client.js';
 import { NotFoundError, ToolsUnavailableError, underlyingFault, type VSphereClient } from '../vsphere/index.js';
 import { asActivityFailure, heartbeatProgress } from '../activityErrors.js';
 import { failureReason } from '../policies.js';
+import { createSnapshotExistence } from '../snapshots/existence.js';
+import { releaseMachineRef } from '../machineRefs.js';
 
 export interface CloneActivityDeps {
   prisma: PrismaClient;
@@ -28,6 +30,8 @@ export interface CloneUpdate {
 }
 
 export function createCloneActivities({ prisma, vsphere, secretKey, guestWaitTimeoutMs }: CloneActivityDeps) {
+  const existence = createSnapshotExistence({ prisma, vsphere });
+
   async function loadClone(cloneId: string) {
     const clone = await prisma.clone.findUnique({
       where: { id: cloneId },
@@ -162,6 +166,10 @@ export function createCloneActivities({ prisma, vsphere, secretKey, guestWaitTim
           powerState: 'POWERED_OFF' as const,
           removedAt: null,
         };
+        // The row already made for this clone's VM (a retry), else a new one: a row of another
+        // clone holding the ref got it in an earlier inventory.
+        const own = clone.machineId ? await tx.machine.findUnique({ where: { id: clone.machineId }, select: { id: true, vsphereRef: true } }) : null;
+        await releaseMachineRef(tx, vm.ref, own?.vsphereRef === vm.ref ? own.id : undefined);
         const machine = await tx.machine.upsert({
           where: { vsphereRef: vm.ref },
           create: { ...fields, vsphereRef: vm.ref },
@@ -217,6 +225,25 @@ export function createCloneActivities({ prisma, vsphere, secretKey, guestWaitTim
       return { ip };
     },
 
+    /**
+     * Waits until the clone VM's guest customization has finished (Sysprep on Windows: only then
+     * does the generated password work) and records it; a failed customization is permanent.
+     * Same deadline handling as waitForCloneGuest.
+     */
+    async waitForCustomization(cloneId: string): Promise<void> {
+      const context = Context.current();
+      const previous = context.info.heartbeatDetails as { deadline?: number } | undefined;
+      const deadline = previous?.deadline ?? Date.now() + guestWaitTimeoutMs;
+      const ref = await cloneVmRef(cloneId);
+      if (!ref) throw ApplicationFailure.nonRetryable(`clone ${cloneId} has no VM`, 'NotFound');
+      await awaitCustomization(vsphere, ref, deadline, () => context.heartbeat({ deadline }));
+      await prisma.$transaction(async (tx) => {
+        const { count } = await tx.clone.updateMany({ where: { id: cloneId, guestCustomizedAt: null }, data: { guestCustomizedAt: new Date() } });
+        if (count === 0) return;
+        await recordEvent(tx, { actor: SYSTEM, subjectType: 'Clone', subjectId: cloneId, cloneId, type: 'clone.guest_customized', data: { vmRef: ref } });
+      });
+    },
+
     /** What the workflow needs to know to run a request: the clone's machines and configuration. */
     async describeClone(cloneId: string): Promise<CloneFacts> {
       const clone = await prisma.clone.findUnique({
@@ -233,22 +260,11 @@ export function createCloneActivities({ prisma, vsphere, secretKey, guestWaitTim
 
     /**
      * The configuration's newest scheduled snapshot of its active system that vSphere still has,
-     * if any. Manual and failback snapshots of a clone are that clone's own business.
+     * checked there now (stale records passed over are marked pruned), if any. Manual and failback
+     * snapshots of a clone are that clone's own business.
      */
     async latestSnapshot(configurationId: string): Promise<string | null> {
-      const snapshot = await prisma.snapshot.findFirst({
-        where: {
-          configurationId,
-          trigger: 'SCHEDULED',
-          status: 'DONE',
-          prunedAt: null,
-          vsphereRef: { not: null },
-          sourceMachine: { removedAt: null },
-        },
-        orderBy: { startedAt: 'desc' },
-        select: { id: true },
-      });
-      return snapshot?.id ?? null;
+      return existence.newestExisting(configurationId);
     },
 
     /**
@@ -387,7 +403,11 @@ export function createCloneActivities({ prisma, vsphere, secretKey, guestWaitTim
     /** Powers off and destroys the clone VM; done when there is none. */
     async destroyCloneVm(cloneId: string): Promise<void> {
       const ref = await cloneVmRef(cloneId);
-      if (ref) await vsphere.destroyVm(ref, { onProgress: heartbeatProgress }).catch(asActivityFailure);
+      if (ref) {
+        // vSphere snapshots live in their VM: they go with it.
+        await existence.pruneHeldBy(ref);
+        await vsphere.destroyVm(ref, { onProgress: heartbeatProgress }).catch(asActivityFailure);
+      }
       const clone = await loadClone(cloneId);
       if (clone.machine && !clone.machine.removedAt) {
         await prisma.$transaction(async (tx) => {
@@ -395,11 +415,6 @@ export function createCloneActivities({ prisma, vsphere, secretKey, guestWaitTim
           await tx.machine.update({
             where: { id: clone.machine!.id },
             data: { removedAt, powerState: 'POWERED_OFF', online: false, guestIp: null },
-          });
-          // vSphere snapshots live in their VM: they went with it.
-          await tx.snapshot.updateMany({
-            where: { sourceMachineId: clone.machine!.id, prunedAt: null },
-            data: { prunedAt: removedAt },
           });
           await recordEvent(tx, {
             actor: SYSTEM,
@@ -430,6 +445,32 @@ export const RETRY_NOTE = 'retrying ';
 function notFoundAsUndefined(error: unknown): undefined {
   if (underlyingFault(error) instanceof NotFoundError) return undefined;
   return asActivityFailure(error);
+}
+
+/** How often a customization wait looks at the VM's events. */
+const CUSTOMIZATION_POLL_MS = 2000;
+
+/**
+ * Polls the VM's customization events until it succeeded; fails permanently when it failed or
+ * `deadline` (epoch ms) passes. Shared by provisioning and by restores (the rebuilt VM is
+ * customized again with the clone's identity).
+ */
+export async function awaitCustomization(vsphere: VSphereClient, vmRef: string, deadline: number, heartbeat: () => void): Promise<void> {
+  for (;;) {
+    heartbeat();
+    const outcome = await vsphere.customizationState(vmRef).catch(asActivityFailure);
+    if (outcome.state === 'succeeded') return;
+    if (outcome.state === 'failed') {
+      throw ApplicationFailure.nonRetryable(`the guest customization failed: ${outcome.message}`, 'CustomizationFailed');
+    }
+    if (Date.now() >= deadline) {
+      throw ApplicationFailure.nonRetryable(
+        `the guest customization did not finish in time (${outcome.state === 'none' ? 'it never started' : 'it started'})`,
+        'GuestTimeout',
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, CUSTOMIZATION_POLL_MS));
+  }
 }
 
 function guestTimeout(timeoutMs: number) {

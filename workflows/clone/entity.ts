@@ -238,7 +238,7 @@ export class CloneEntity {
   }
 
   /** Rebuilds the clone's or the primary's VM from the snapshot; the old VM is restored if anything fails. */
-  async restoreOnto(snapshotId: string, target: 'clone' | 'primary', trigger: 'AUTO' | 'FAILBACK'): Promise<void> {
+  async restoreOnto(snapshotId: string, target: 'clone' | 'primary', trigger: 'AUTO' | 'MANUAL' | 'FAILBACK'): Promise<void> {
     const { machineId, primaryMachineId } = await this.cloneFacts();
     const { restoreId } = await bookkeeping.beginRestore({
       snapshotId,
@@ -327,6 +327,8 @@ export class CloneEntity {
         await this.markOperation(request.operationId, { snapshotId });
         return;
       }
+      case 'restore':
+        return this.restoreOnto(request.snapshotId, 'clone', 'MANUAL');
       case 'power':
         return this.power(request.action);
     }

@@ -32,6 +32,8 @@ export type CloneRequest =
   | (RequestBase & { kind: 'startFailover'; fencePrimary?: boolean })
   | (RequestBase & { kind: 'endFailover'; discardFailoverState: boolean; startPrimary?: boolean })
   | (RequestBase & { kind: 'createSnapshot'; startPrimary?: boolean })
+  /** Point-in-time restore of a DONE snapshot of the clone's configuration onto the clone (MANUAL). */
+  | (RequestBase & { kind: 'restore'; snapshotId: string })
   | (RequestBase & { kind: 'power'; action: PowerAction });
 
 export type SnapshotRequest = Omit<Extract<CloneRequest, { kind: 'createSnapshot' }>, 'kind'>;

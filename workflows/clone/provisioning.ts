@@ -2,10 +2,13 @@
 // restore the configuration's latest snapshot. Each step that makes something registers its undo;
 // on failure (or a delete meanwhile) the undos run newest first, each catching its own failure, so
 // a failed undo neither skips the others nor keeps the clone from ending FAILED with the reason.
-import { CancellationScope, isCancellation, log } from '@temporalio/workflow';
+import { CancellationScope, isCancellation, log, patched } from '@temporalio/workflow';
 import { failureReason } from '../policies.js';
 import type { CloneEntity } from './entity.js';
 import { bookkeeping, guestWaits, vsphereTasks } from './proxies.js';
+
+/** Names part of running histories: never rename. */
+const CUSTOMIZATION_WAIT_PATCH = 'wait-for-guest-customization';
 
 /** Undo steps, run newest first; each one's failure is collected, not thrown. */
 class Compensations {
@@ -48,6 +51,12 @@ export async function provision(clone: CloneEntity): Promise<boolean> {
 
     await clone.setStatus('STARTING', { phase: 'waiting for the guest', percent: 60 });
     await guestWaits.waitForCloneGuest(cloneId);
+    // The guest reports an IP before its customization (Sysprep) has set the password: the
+    // credentials are offered only once it finished. (Histories from before this wait replay without it.)
+    if (patched(CUSTOMIZATION_WAIT_PATCH)) {
+      await bookkeeping.updateClone(cloneId, { phase: 'waiting for the guest customization', percent: 70 });
+      await guestWaits.waitForCustomization(cloneId);
+    }
 
     const latest = await bookkeeping.latestSnapshot((await clone.cloneFacts()).configurationId);
     if (latest) {

@@ -23,4 +23,4 @@ export const vsphereTasks = proxyActivities<
 >(VSPHERE_TASK);
 
 /** Work that waits for a guest to come up: the guest alone, or a rebuild that ends with one. */
-export const guestWaits = proxyActivities<Pick<Activities, 'waitForCloneGuest' | 'rebuildFromSnapshot'>>(GUEST_WAIT);
+export const guestWaits = proxyActivities<Pick<Activities, 'waitForCloneGuest' | 'waitForCustomization' | 'rebuildFromSnapshot'>>(GUEST_WAIT);

@@ -7,6 +7,7 @@ import { recordEvent, SYSTEM } from '../../infra/events.js';
 import type { PowerState, PrismaClient } from '../../prisma/client.js';
 import type { VmInfo, VSphereClient } from '../vsphere/index.js';
 import { asActivityFailure } from '../activityErrors.js';
+import { markPruned } from '../snapshots/existence.js';
 
 export interface InventoryActivityDeps {
   prisma: PrismaClient;
@@ -33,6 +34,21 @@ function observedMachine(vm: VmInfo) {
 }
 
 export function createInventoryActivities({ prisma, vsphere }: InventoryActivityDeps) {
+  /**
+   * Snapshot records whose vSphere snapshot is in no VM's snapshot tree are marked pruned
+   * (MISSING). Only records finished before the listing began: a capture that ended after it is
+   * not in the listing and must not be mistaken for a missing one.
+   */
+  async function pruneMissingSnapshots(listed: VmInfo[], listedAt: Date): Promise<void> {
+    const present = new Set(listed.flatMap((vm) => vm.snapshots.map((s) => `${s.ref}\n${s.name}`)));
+    const records = await prisma.snapshot.findMany({
+      where: { prunedAt: null, status: 'DONE', vsphereRef: { not: null }, finishedAt: { lt: listedAt } },
+      select: { id: true, vsphereRef: true, name: true },
+    });
+    const missing = records.filter((r) => !present.has(`${r.vsphereRef}\n${r.name}`)).map((r) => r.id);
+    await markPruned(prisma, missing, 'MISSING', { foundBy: 'inventory sync' });
+  }
+
   return {
     /**
      * Power state, guest IP, online flag and hardware of every known machine; a machine whose VM
@@ -46,7 +62,10 @@ export function createInventoryActivities({ prisma, vsphere }: InventoryActivity
         where: { removedAt: null, vsphereRef: { not: null } },
         include: { clone: { select: { id: true } } },
       });
-      const vms = new Map((await vsphere.listVms().catch(asActivityFailure)).filter((vm) => !vm.isTemplate).map((vm) => [vm.ref, vm]));
+      const listedAt = new Date();
+      const listed = await vsphere.listVms().catch(asActivityFailure);
+      await pruneMissingSnapshots(listed, listedAt);
+      const vms = new Map(listed.filter((vm) => !vm.isTemplate).map((vm) => [vm.ref, vm]));
       const now = new Date();
       let changed = 0;
       let removed = 0;

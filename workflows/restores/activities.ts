@@ -10,6 +10,9 @@ import { decryptSecret } from '../../infra/secrets.js';
 import type { PrismaClient, RestoreTrigger } from '../../prisma/client.js';
 import type { VSphereClient } from '../vsphere/index.js';
 import { asActivityFailure, heartbeatProgress } from '../activityErrors.js';
+import { createSnapshotExistence } from '../snapshots/existence.js';
+import { releaseMachineRef } from '../machineRefs.js';
+import { awaitCustomization } from '../clone/activities.js';
 
 export interface RestoreActivityDeps {
   prisma: PrismaClient;
@@ -25,14 +28,23 @@ export interface BeginRestoreInput {
   trigger: RestoreTrigger;
 }
 
+/** In the name of a replaced VM kept for the failover state it holds. */
+export const KEPT_VM_MARK = '~kept-';
+
 const suffix = (restoreId: string) => restoreId.replace(/-/g, '').slice(-8);
-/** The new VM's name while it is being built, and the old VM's name between swap and destroy. */
+/**
+ * The new VM's name while it is being built, the old VM's name between swap and destroy, and its
+ * name when it is kept instead because it holds a failover state (a FAILBACK snapshot).
+ */
 export const restoreVmNames = (finalName: string, restoreId: string) => ({
   building: `${finalName}~restore-${suffix(restoreId)}`,
   replaced: `${finalName}~replaced-${suffix(restoreId)}`,
+  kept: `${finalName}${KEPT_VM_MARK}${suffix(restoreId)}`,
 });
 
 export function createRestoreActivities({ prisma, vsphere, secretKey, guestWaitTimeoutMs }: RestoreActivityDeps) {
+  const existence = createSnapshotExistence({ prisma, vsphere });
+
   async function loadRestore(restoreId: string) {
     const restore = await prisma.restore.findUnique({
       where: { id: restoreId },
@@ -45,18 +57,52 @@ export function createRestoreActivities({ prisma, vsphere, secretKey, guestWaitT
     return restore;
   }
 
+  /** Whether the VM holds a FAILBACK snapshot still on record (a failover state, kept until retention). */
+  async function holdsFailoverState(vmRef: string): Promise<boolean> {
+    const held = await vsphere.listSnapshots(vmRef).catch(asActivityFailure);
+    if (held.length === 0) return false;
+    const kept = await prisma.snapshot.count({
+      where: { trigger: 'FAILBACK', status: 'DONE', prunedAt: null, OR: held.map((s) => ({ vsphereRef: s.ref, name: s.name })) },
+    });
+    return kept > 0;
+  }
+
   return {
     /** Records the restore as IN_PROGRESS; a retry finds the row it already wrote. */
     async beginRestore(input: BeginRestoreInput): Promise<{ restoreId: string }> {
-      const earlier = await prisma.restore.findFirst({
-        where: { snapshotId: input.snapshotId, targetMachineId: input.targetMachineId, status: 'IN_PROGRESS' },
-        select: { id: true },
-      });
+      const inProgress = (snapshotId: string) =>
+        prisma.restore.findFirst({
+          where: { snapshotId, targetMachineId: input.targetMachineId, status: 'IN_PROGRESS' },
+          select: { id: true },
+        });
+      const earlier = await inProgress(input.snapshotId);
       if (earlier) return { restoreId: earlier.id };
+      // An auto-restore never fails a clone because a record was stale: when the snapshot it was
+      // given is gone from vSphere, the newest one that still exists is restored instead.
+      let snapshotId = input.snapshotId;
+      if (input.trigger === 'AUTO') {
+        const snapshot = await prisma.snapshot.findUnique({
+          where: { id: input.snapshotId },
+          select: { id: true, vsphereRef: true, name: true, configurationId: true },
+        });
+        if (!snapshot) throw ApplicationFailure.nonRetryable(`snapshot ${input.snapshotId} does not exist`, 'NotFound');
+        if (!(await existence.locate(snapshot))) {
+          const newest = await existence.newestExisting(snapshot.configurationId);
+          if (!newest) {
+            throw ApplicationFailure.nonRetryable(
+              `snapshot ${input.snapshotId} no longer exists in vSphere, nor does any other snapshot of its configuration`,
+              'SnapshotGone',
+            );
+          }
+          snapshotId = newest;
+          const substituted = await inProgress(snapshotId);
+          if (substituted) return { restoreId: substituted.id };
+        }
+      }
       return prisma.$transaction(async (tx) => {
         const restore = await tx.restore.create({
           data: {
-            snapshotId: input.snapshotId,
+            snapshotId,
             targetMachineId: input.targetMachineId,
             cloneId: input.cloneId ?? null,
             trigger: input.trigger,
@@ -68,7 +114,12 @@ export function createRestoreActivities({ prisma, vsphere, secretKey, guestWaitT
           subjectId: restore.id,
           cloneId: input.cloneId ?? null,
           type: 'restore.started',
-          data: { snapshotId: input.snapshotId, targetMachineId: input.targetMachineId, trigger: input.trigger },
+          data: {
+            snapshotId,
+            targetMachineId: input.targetMachineId,
+            trigger: input.trigger,
+            ...(snapshotId !== input.snapshotId ? { insteadOf: input.snapshotId, reason: 'that snapshot no longer exists in vSphere' } : {}),
+          },
         });
         return { restoreId: restore.id };
       });
@@ -78,7 +129,7 @@ export function createRestoreActivities({ prisma, vsphere, secretKey, guestWaitT
     async rebuildFromSnapshot(restoreId: string): Promise<{ vmRef: string }> {
       const restore = await loadRestore(restoreId);
       const { snapshot, targetMachine: target } = restore;
-      if (snapshot.status !== 'DONE' || !snapshot.vsphereRef || !snapshot.sourceMachine.vsphereRef) {
+      if (snapshot.status !== 'DONE' || !snapshot.vsphereRef) {
         throw ApplicationFailure.nonRetryable(`snapshot ${snapshot.id} is not a finished vSphere snapshot`, 'InvalidInput');
       }
       const finalName = target.name;
@@ -91,11 +142,13 @@ export function createRestoreActivities({ prisma, vsphere, secretKey, guestWaitT
       if (!built) {
         const old = target.vsphereRef ? await vsphere.getVm(target.vsphereRef).catch(() => undefined) : undefined;
         const clone = target.clone;
-        built =
-          (await vsphere.findVmByName(names.building).catch(asActivityFailure)) ??
-          (await vsphere
+        built = await vsphere.findVmByName(names.building).catch(asActivityFailure);
+        // The VM that holds the snapshot now, checked in vSphere: after a swap that kept the old
+        // VM it is no longer the source machine's current one.
+        const holder = built ? undefined : await existence.holderForRestore(snapshot);
+        built ??= await vsphere
             .cloneVm({
-              source: snapshot.sourceMachine.vsphereRef,
+              source: holder!,
               snapshot: snapshot.vsphereRef,
               linked: true,
               name: names.building,
@@ -115,11 +168,14 @@ export function createRestoreActivities({ prisma, vsphere, secretKey, guestWaitT
                 : {}),
               onProgress: heartbeatProgress,
             })
-            .catch(asActivityFailure));
+            .catch(asActivityFailure);
         await vsphere.powerOn(built.ref, { onProgress: heartbeatProgress }).catch(asActivityFailure);
         await vsphere
           .waitForGuestIp(built.ref, { timeoutMs: guestWaitTimeoutMs, onProgress: heartbeatProgress })
           .catch(asActivityFailure);
+        // A clone's rebuilt VM is customized with its identity again: it is swapped in only once
+        // that finished, so the clone's credentials work throughout.
+        if (clone) await awaitCustomization(vsphere, built.ref, Date.now() + guestWaitTimeoutMs, () => heartbeatProgress(90, 'guest customization'));
         // The swap: the old VM steps aside (powered off, kept) and the new one takes its name.
         if (old) {
           await vsphere.powerOff(old.ref, { onProgress: heartbeatProgress }).catch(asActivityFailure);
@@ -129,6 +185,7 @@ export function createRestoreActivities({ prisma, vsphere, secretKey, guestWaitT
       }
 
       const vm = await vsphere.getVm(built.ref).catch(asActivityFailure);
+      await releaseMachineRef(prisma, vm.ref, target.id);
       await prisma.machine.update({
         where: { id: target.id },
         data: {
@@ -143,7 +200,16 @@ export function createRestoreActivities({ prisma, vsphere, secretKey, guestWaitT
       });
       // Only now, with the new VM recorded, is the old one no longer needed.
       const replaced = await vsphere.findVmByName(names.replaced).catch(asActivityFailure);
-      if (replaced) await vsphere.destroyVm(replaced.ref, { onProgress: heartbeatProgress }).catch(asActivityFailure);
+      if (replaced) {
+        if (await holdsFailoverState(replaced.ref)) {
+          // A failover state (kept by a discarding end of failover) lives in this VM: it stays,
+          // powered off, under its own name until retention removes its last snapshot.
+          await vsphere.renameVm(replaced.ref, names.kept).catch(asActivityFailure);
+        } else {
+          await existence.pruneHeldBy(replaced.ref);
+          await vsphere.destroyVm(replaced.ref, { onProgress: heartbeatProgress }).catch(asActivityFailure);
+        }
+      }
       return { vmRef: vm.ref };
     },
 

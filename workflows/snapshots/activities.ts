@@ -3,11 +3,12 @@
 // reuses a snapshot of the same name, and every status change goes through endSnapshot, which only
 // moves a snapshot out of IN_PROGRESS once.
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { recordEvent, SYSTEM } from '../../infra/events.js';
 import { Prisma, type PrismaClient, type SnapshotTrigger } from '../../prisma/client.js';
 import { isUniqueViolation } from '../../prisma/errors.js';
 import { NotFoundError, underlyingFault, type VSphereClient } from '../vsphere/index.js';
 import { asActivityFailure, heartbeatProgress } from '../activityErrors.js';
+import { createSnapshotExistence, markPruned } from './existence.js';
+import { KEPT_VM_MARK } from '../restores/activities.js';
 import { createSnapshotRecord, endSnapshot } from './records.js';
 
 export interface SnapshotActivityDeps {
@@ -32,6 +33,21 @@ export interface BeginSnapshotInput {
 }
 
 export function createSnapshotActivities({ prisma, vsphere }: SnapshotActivityDeps) {
+  const existence = createSnapshotExistence({ prisma, vsphere });
+
+  /**
+   * A VM kept by a restore's swap for the failover state it holds (named with KEPT_VM_MARK) is
+   * destroyed once retention has removed its last snapshot.
+   */
+  async function destroyIfEmptyKeptVm(vmRef: string): Promise<void> {
+    const vm = await vsphere.getVm(vmRef).catch(() => undefined);
+    if (!vm || !vm.name.includes(KEPT_VM_MARK)) return;
+    const inUse = await prisma.machine.count({ where: { vsphereRef: vmRef, removedAt: null } });
+    if (inUse > 0) return;
+    if ((await vsphere.listSnapshots(vmRef).catch(asActivityFailure)).length > 0) return;
+    await vsphere.destroyVm(vmRef, { onProgress: heartbeatProgress }).catch(asActivityFailure);
+  }
+
   async function loadSnapshot(snapshotId: string) {
     const snapshot = await prisma.snapshot.findUnique({ where: { id: snapshotId }, include: { sourceMachine: true } });
     if (!snapshot) throw ApplicationFailure.nonRetryable(`snapshot ${snapshotId} does not exist`, 'NotFound');
@@ -166,7 +182,7 @@ export function createSnapshotActivities({ prisma, vsphere }: SnapshotActivityDe
       const live = await prisma.snapshot.findMany({
         where: { configurationId, status: 'DONE', prunedAt: null },
         orderBy: [{ startedAt: 'desc' }, { id: 'desc' }],
-        select: { id: true, sourceMachineId: true, vsphereRef: true, cloneId: true },
+        select: { id: true, sourceMachineId: true, vsphereRef: true, name: true },
       });
       const keptPerSource = new Map<string, number>();
       const beyondRetention = live.filter((snapshot) => {
@@ -194,21 +210,13 @@ export function createSnapshotActivities({ prisma, vsphere }: SnapshotActivityDe
       const pruned: string[] = [];
       for (const snapshot of beyondRetention) {
         if (protectedIds.has(snapshot.id)) continue;
-        if (snapshot.vsphereRef) {
-          await vsphere.removeSnapshot(snapshot.vsphereRef, {}, { onProgress: heartbeatProgress }).catch(asActivityFailure);
+        // Removed only where it really is: a reused moref could name another VM's snapshot.
+        const holder = await existence.locate(snapshot);
+        if (holder) {
+          await vsphere.removeSnapshot(snapshot.vsphereRef!, {}, { onProgress: heartbeatProgress }).catch(asActivityFailure);
+          await markPruned(prisma, [snapshot.id], 'RETENTION', { retention: configuration.retention });
+          await destroyIfEmptyKeptVm(holder);
         }
-        await prisma.$transaction(async (tx) => {
-          const { count } = await tx.snapshot.updateMany({ where: { id: snapshot.id, prunedAt: null }, data: { prunedAt: new Date() } });
-          if (count === 0) return;
-          await recordEvent(tx, {
-            actor: SYSTEM,
-            subjectType: 'Snapshot',
-            subjectId: snapshot.id,
-            cloneId: snapshot.cloneId,
-            type: 'snapshot.pruned',
-            data: { configurationId, retention: configuration.retention, vsphereRef: snapshot.vsphereRef },
-          });
-        });
         pruned.push(snapshot.id);
         Context.current().heartbeat({ pruned: pruned.length });
       }

@@ -2,6 +2,7 @@
  * VSphereClient: the facade activities use. Create one per worker process and share it; it holds
  * one vCenter session and one HTTPS connection pool, and all methods may run concurrently.
  */
+import { customizationState, type CustomizationState } from './customizationEvents.js';
 import { cloneVm, type CloneVmSpec } from './clone.js';
 import { Inventory } from './inventory.js';
 import { consoleLogger, type Logger } from './logger.js';
@@ -189,6 +190,16 @@ export class VSphereClient {
 
   async listSnapshots(ref: string): Promise<SnapshotInfo[]> {
     return snapshots.listSnapshots(this.ctx, parseRefOfType(ref, VM));
+  }
+
+  /** The VM's guest customization progress, from its latest customization event. */
+  async customizationState(ref: string): Promise<CustomizationState> {
+    return customizationState(this.ctx, parseRefOfType(ref, VM));
+  }
+
+  /** The VM holding the snapshot `snapshotRef` named `name`, or undefined when it is gone. */
+  async findSnapshotHolder(snapshotRef: string, name: string): Promise<string | undefined> {
+    return snapshots.findSnapshotHolder(this.ctx, parseRefOfType(snapshotRef, SNAPSHOT), name);
   }
 
   async revertToSnapshot(snapshotRef: string, wait?: TaskWaitOptions): Promise<void> {

@@ -21,6 +21,8 @@ export interface ServiceContent {
   viewManager: MoRef;
   sessionManager: MoRef;
   searchIndex: MoRef;
+  /** Absent on a standalone ESXi host (it keeps no event history). */
+  eventManager: MoRef | undefined;
   apiType: string;
   apiVersion: string;
   fullName: string;
@@ -211,6 +213,7 @@ export class SoapSession {
       viewManager: ref('viewManager'),
       sessionManager: ref('sessionManager'),
       searchIndex: ref('searchIndex'),
+      eventManager: refOf(returnval, 'eventManager'),
       apiType: textOf(aboutNode, 'apiType') ?? '',
       apiVersion: serverVersion,
       fullName: textOf(aboutNode, 'fullName') ?? '',

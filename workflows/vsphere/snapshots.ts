@@ -5,6 +5,7 @@ import type { OperationContext } from './operations.js';
 import { underlyingFault } from './operations.js';
 import { retrieveOne } from './properties.js';
 import { formatRef, type MoRef } from './refs.js';
+import { toRef } from './xml.js';
 import { runTask, type TaskWaitOptions } from './tasks.js';
 import type { SnapshotInfo } from './types.js';
 
@@ -52,6 +53,30 @@ export async function createSnapshot(
   const created = (await listSnapshots(ctx, vm)).find((snapshot) => snapshot.ref === outcome.resultRef);
   if (!created) throw new NotFoundError(`snapshot ${outcome.resultRef} of ${formatRef(vm)} vanished right after creation`, { faultType: 'NotFound' });
   return created;
+}
+
+/**
+ * The VM that holds the snapshot `ref` under `name`, or undefined when vSphere no longer has it.
+ * The name is checked too: a moref can be handed out again (a restarted vcsim numbers its objects
+ * afresh; a re-registered vCenter inventory too), and a reused one names another VM's snapshot.
+ */
+export async function findSnapshotHolder(ctx: OperationContext, snapshot: MoRef, name: string): Promise<string | undefined> {
+  let vm: MoRef | undefined;
+  try {
+    vm = toRef((await retrieveOne(ctx.session, snapshot, ['vm'])).props.get('vm'));
+  } catch (error) {
+    if (underlyingFault(error) instanceof NotFoundError) return undefined;
+    throw error;
+  }
+  if (!vm) return undefined;
+  let held: SnapshotInfo[];
+  try {
+    held = await listSnapshots(ctx, vm);
+  } catch (error) {
+    if (underlyingFault(error) instanceof NotFoundError) return undefined;
+    throw error;
+  }
+  return held.some((s) => s.ref === formatRef(snapshot) && s.name === name) ? formatRef(vm) : undefined;
 }
 
 /** Reverts the snapshot's VM to it; the VM takes the power state recorded in the snapshot. */

@@ -155,6 +155,15 @@ export const PowerState = {
 } as const;
 
 export type PowerState = typeof PowerState[keyof typeof PowerState];
+/** How a client connects to the clone guest. */
+export const RemoteProtocol = {
+  /** Remote Desktop (Windows images). */
+  RDP: 'RDP',
+  /** Secure Shell (Linux images). */
+  SSH: 'SSH'
+} as const;
+
+export type RemoteProtocol = typeof RemoteProtocol[keyof typeof RemoteProtocol];
 export const RestoreStatus = {
   CANCELLED: 'CANCELLED',
   DONE: 'DONE',
@@ -192,6 +201,14 @@ export const SnapshotOrderField = {
 } as const;
 
 export type SnapshotOrderField = typeof SnapshotOrderField[keyof typeof SnapshotOrderField];
+/** Why a snapshot no longer exists in vSphere. */
+export const SnapshotPruneReason = {
+  MISSING: 'MISSING',
+  RETENTION: 'RETENTION',
+  VM_DESTROYED: 'VM_DESTROYED'
+} as const;
+
+export type SnapshotPruneReason = typeof SnapshotPruneReason[keyof typeof SnapshotPruneReason];
 export const SnapshotStatus = {
   CANCELLED: 'CANCELLED',
   DONE: 'DONE',

@@ -277,6 +277,13 @@ export type RegisterImageInput = {
   name?: string | null | undefined;
 };
 
+/** How a client connects to the clone guest. */
+export type RemoteProtocol =
+  /** Remote Desktop (Windows images). */
+  | 'RDP'
+  /** Secure Shell (Linux images). */
+  | 'SSH';
+
 export type RestoreStatus =
   | 'CANCELLED'
   | 'DONE'
@@ -324,6 +331,12 @@ export type SnapshotOrderField =
   | 'STARTED_AT'
   | 'STATUS'
   | 'TRIGGER';
+
+/** Why a snapshot no longer exists in vSphere. */
+export type SnapshotPruneReason =
+  | 'MISSING'
+  | 'RETENTION'
+  | 'VM_DESTROYED';
 
 export type SnapshotStatus =
   | 'CANCELLED'
@@ -451,7 +464,7 @@ export type ConfigurationFieldsFragment = { id: string, name: string, scheduleCr
 
 export type CloneFieldsFragment = { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } | null };
 
-export type SnapshotFieldsFragment = { id: string, name: string, status: SnapshotStatus, trigger: SnapshotTrigger, startedAt: string, finishedAt: string | null, durationMs: number | null, sizeBytes: number | null, error: string | null, prunedAt: string | null, configuration: { id: string, name: string }, sourceMachine: { id: string, name: string, kind: MachineKind }, clone: { id: string, name: string } | null, requestedBy: { id: string, username: string } | null, retryOf: { id: string } | null };
+export type SnapshotFieldsFragment = { id: string, name: string, status: SnapshotStatus, trigger: SnapshotTrigger, startedAt: string, finishedAt: string | null, durationMs: number | null, sizeBytes: number | null, error: string | null, prunedAt: string | null, prunedReason: SnapshotPruneReason | null, restorable: boolean, configuration: { id: string, name: string }, sourceMachine: { id: string, name: string, kind: MachineKind }, clone: { id: string, name: string } | null, requestedBy: { id: string, username: string } | null, retryOf: { id: string } | null };
 
 export type RestoreFieldsFragment = { id: string, status: RestoreStatus, trigger: RestoreTrigger, startedAt: string, finishedAt: string | null, error: string | null, snapshot: { id: string, name: string }, targetMachine: { id: string, name: string, kind: MachineKind }, clone: { id: string, name: string } | null };
 
@@ -511,26 +524,34 @@ export type EndFailoverMutationVariables = Exact<{
 
 export type EndFailoverMutation = { endFailover: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, currentOperation: { id: string, type: OperationType, status: OperationStatus, phase: string | null, error: string | null, forced: boolean, options: unknown, requestedAt: string, startedAt: string | null, finishedAt: string | null, requestedBy: { id: string, username: string, name: string } | null, snapshot: { id: string, name: string, status: SnapshotStatus } | null, clone: { id: string, name: string } } | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } | null } };
 
+export type RestoreCloneMutationVariables = Exact<{
+  cloneId: string;
+  snapshotId: string;
+}>;
+
+
+export type RestoreCloneMutation = { restoreClone: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, currentOperation: { id: string, type: OperationType, status: OperationStatus, phase: string | null, error: string | null, forced: boolean, options: unknown, requestedAt: string, startedAt: string | null, finishedAt: string | null, requestedBy: { id: string, username: string, name: string } | null, snapshot: { id: string, name: string, status: SnapshotStatus } | null, clone: { id: string, name: string } } | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } | null } };
+
 export type CreateSnapshotMutationVariables = Exact<{
   cloneId: string;
 }>;
 
 
-export type CreateSnapshotMutation = { createSnapshot: { id: string, name: string, status: SnapshotStatus, trigger: SnapshotTrigger, startedAt: string, finishedAt: string | null, durationMs: number | null, sizeBytes: number | null, error: string | null, prunedAt: string | null, operation: { id: string, type: OperationType, status: OperationStatus, phase: string | null, error: string | null, forced: boolean, options: unknown, requestedAt: string, startedAt: string | null, finishedAt: string | null, requestedBy: { id: string, username: string, name: string } | null, snapshot: { id: string, name: string, status: SnapshotStatus } | null, clone: { id: string, name: string } } | null, configuration: { id: string, name: string }, sourceMachine: { id: string, name: string, kind: MachineKind }, clone: { id: string, name: string } | null, requestedBy: { id: string, username: string } | null, retryOf: { id: string } | null } };
+export type CreateSnapshotMutation = { createSnapshot: { id: string, name: string, status: SnapshotStatus, trigger: SnapshotTrigger, startedAt: string, finishedAt: string | null, durationMs: number | null, sizeBytes: number | null, error: string | null, prunedAt: string | null, prunedReason: SnapshotPruneReason | null, restorable: boolean, operation: { id: string, type: OperationType, status: OperationStatus, phase: string | null, error: string | null, forced: boolean, options: unknown, requestedAt: string, startedAt: string | null, finishedAt: string | null, requestedBy: { id: string, username: string, name: string } | null, snapshot: { id: string, name: string, status: SnapshotStatus } | null, clone: { id: string, name: string } } | null, configuration: { id: string, name: string }, sourceMachine: { id: string, name: string, kind: MachineKind }, clone: { id: string, name: string } | null, requestedBy: { id: string, username: string } | null, retryOf: { id: string } | null } };
 
 export type RetrySnapshotMutationVariables = Exact<{
   snapshotId: string;
 }>;
 
 
-export type RetrySnapshotMutation = { retrySnapshot: { id: string, name: string, status: SnapshotStatus, trigger: SnapshotTrigger, startedAt: string, finishedAt: string | null, durationMs: number | null, sizeBytes: number | null, error: string | null, prunedAt: string | null, configuration: { id: string, name: string }, sourceMachine: { id: string, name: string, kind: MachineKind }, clone: { id: string, name: string } | null, requestedBy: { id: string, username: string } | null, retryOf: { id: string } | null } };
+export type RetrySnapshotMutation = { retrySnapshot: { id: string, name: string, status: SnapshotStatus, trigger: SnapshotTrigger, startedAt: string, finishedAt: string | null, durationMs: number | null, sizeBytes: number | null, error: string | null, prunedAt: string | null, prunedReason: SnapshotPruneReason | null, restorable: boolean, configuration: { id: string, name: string }, sourceMachine: { id: string, name: string, kind: MachineKind }, clone: { id: string, name: string } | null, requestedBy: { id: string, username: string } | null, retryOf: { id: string } | null } };
 
 export type CancelSnapshotMutationVariables = Exact<{
   snapshotId: string;
 }>;
 
 
-export type CancelSnapshotMutation = { cancelSnapshot: { id: string, name: string, status: SnapshotStatus, trigger: SnapshotTrigger, startedAt: string, finishedAt: string | null, durationMs: number | null, sizeBytes: number | null, error: string | null, prunedAt: string | null, configuration: { id: string, name: string }, sourceMachine: { id: string, name: string, kind: MachineKind }, clone: { id: string, name: string } | null, requestedBy: { id: string, username: string } | null, retryOf: { id: string } | null } };
+export type CancelSnapshotMutation = { cancelSnapshot: { id: string, name: string, status: SnapshotStatus, trigger: SnapshotTrigger, startedAt: string, finishedAt: string | null, durationMs: number | null, sizeBytes: number | null, error: string | null, prunedAt: string | null, prunedReason: SnapshotPruneReason | null, restorable: boolean, configuration: { id: string, name: string }, sourceMachine: { id: string, name: string, kind: MachineKind }, clone: { id: string, name: string } | null, requestedBy: { id: string, username: string } | null, retryOf: { id: string } | null } };
 
 export type StartCloneMutationVariables = Exact<{
   cloneId: string;
@@ -611,7 +632,7 @@ export type CloneRdpCredentialsQueryVariables = Exact<{
 }>;
 
 
-export type CloneRdpCredentialsQuery = { clone: { rdpCredentials: { host: string | null, port: number, username: string, password: string } | null } | null };
+export type CloneRdpCredentialsQuery = { clone: { rdpCredentials: { available: boolean, unavailableReason: string | null, protocol: RemoteProtocol | null, host: string | null, port: number | null, username: string | null, password: string | null } | null } | null };
 
 export type CloneRestoresQueryVariables = Exact<{
   cloneId: string;
@@ -658,7 +679,7 @@ export type SnapshotsQueryVariables = Exact<{
 }>;
 
 
-export type SnapshotsQuery = { snapshots: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, name: string, status: SnapshotStatus, trigger: SnapshotTrigger, startedAt: string, finishedAt: string | null, durationMs: number | null, sizeBytes: number | null, error: string | null, prunedAt: string | null, configuration: { id: string, name: string }, sourceMachine: { id: string, name: string, kind: MachineKind }, clone: { id: string, name: string } | null, requestedBy: { id: string, username: string } | null, retryOf: { id: string } | null } }> } };
+export type SnapshotsQuery = { snapshots: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, name: string, status: SnapshotStatus, trigger: SnapshotTrigger, startedAt: string, finishedAt: string | null, durationMs: number | null, sizeBytes: number | null, error: string | null, prunedAt: string | null, prunedReason: SnapshotPruneReason | null, restorable: boolean, configuration: { id: string, name: string }, sourceMachine: { id: string, name: string, kind: MachineKind }, clone: { id: string, name: string } | null, requestedBy: { id: string, username: string } | null, retryOf: { id: string } | null } }> } };
 
 export type EventsQueryVariables = Exact<{
   filter?: EventFilter | null | undefined;
@@ -807,7 +828,7 @@ export type SnapshotStatusChangedSubscriptionVariables = Exact<{
 }>;
 
 
-export type SnapshotStatusChangedSubscription = { snapshotStatusChanged: { at: string, status: SnapshotStatus, snapshot: { id: string, name: string, status: SnapshotStatus, trigger: SnapshotTrigger, startedAt: string, finishedAt: string | null, durationMs: number | null, sizeBytes: number | null, error: string | null, prunedAt: string | null, configuration: { id: string, name: string }, sourceMachine: { id: string, name: string, kind: MachineKind }, clone: { id: string, name: string } | null, requestedBy: { id: string, username: string } | null, retryOf: { id: string } | null } | null } };
+export type SnapshotStatusChangedSubscription = { snapshotStatusChanged: { at: string, status: SnapshotStatus, snapshot: { id: string, name: string, status: SnapshotStatus, trigger: SnapshotTrigger, startedAt: string, finishedAt: string | null, durationMs: number | null, sizeBytes: number | null, error: string | null, prunedAt: string | null, prunedReason: SnapshotPruneReason | null, restorable: boolean, configuration: { id: string, name: string }, sourceMachine: { id: string, name: string, kind: MachineKind }, clone: { id: string, name: string } | null, requestedBy: { id: string, username: string } | null, retryOf: { id: string } | null } | null } };
 
 export type OperationChangedSubscriptionVariables = Exact<{
   cloneId?: string | null | undefined;
@@ -995,6 +1016,8 @@ export const SnapshotFieldsFragmentDoc = new TypedDocumentString(`
   sizeBytes
   error
   prunedAt
+  prunedReason
+  restorable
   configuration {
     id
     name
@@ -1752,6 +1775,97 @@ fragment OperationFields on Operation {
     name
   }
 }`) as unknown as TypedDocumentString<EndFailoverMutation, EndFailoverMutationVariables>;
+export const RestoreCloneDocument = new TypedDocumentString(`
+    mutation RestoreClone($cloneId: ID!, $snapshotId: ID!) {
+  restoreClone(cloneId: $cloneId, snapshotId: $snapshotId) {
+    ...CloneFields
+    currentOperation {
+      ...OperationFields
+    }
+  }
+}
+    fragment MachineFields on Machine {
+  id
+  name
+  kind
+  powerState
+  online
+  guestIp
+  cpu
+  ramGb
+  lastOnlineAt
+  vsphereRef
+  createdAt
+  removedAt
+}
+fragment CloneFields on Clone {
+  id
+  name
+  description
+  status
+  statusReason
+  failover
+  cpu
+  ramGb
+  progressPercent
+  progressPhase
+  lastRestoredAt
+  standbyLagSeconds
+  idempotencyKey
+  createdAt
+  updatedAt
+  deletedAt
+  createdBy {
+    id
+    username
+    name
+  }
+  image {
+    id
+    name
+    guestOs
+  }
+  configuration {
+    id
+    name
+  }
+  network {
+    id
+    name
+  }
+  primaryMachine {
+    ...MachineFields
+  }
+  machine {
+    ...MachineFields
+  }
+}
+fragment OperationFields on Operation {
+  id
+  type
+  status
+  phase
+  error
+  forced
+  options
+  requestedAt
+  startedAt
+  finishedAt
+  requestedBy {
+    id
+    username
+    name
+  }
+  snapshot {
+    id
+    name
+    status
+  }
+  clone {
+    id
+    name
+  }
+}`) as unknown as TypedDocumentString<RestoreCloneMutation, RestoreCloneMutationVariables>;
 export const CreateSnapshotDocument = new TypedDocumentString(`
     mutation CreateSnapshot($cloneId: ID!) {
   createSnapshot(cloneId: $cloneId) {
@@ -1772,6 +1886,8 @@ export const CreateSnapshotDocument = new TypedDocumentString(`
   sizeBytes
   error
   prunedAt
+  prunedReason
+  restorable
   configuration {
     id
     name
@@ -1836,6 +1952,8 @@ export const RetrySnapshotDocument = new TypedDocumentString(`
   sizeBytes
   error
   prunedAt
+  prunedReason
+  restorable
   configuration {
     id
     name
@@ -1874,6 +1992,8 @@ export const CancelSnapshotDocument = new TypedDocumentString(`
   sizeBytes
   error
   prunedAt
+  prunedReason
+  restorable
   configuration {
     id
     name
@@ -2524,6 +2644,9 @@ export const CloneRdpCredentialsDocument = new TypedDocumentString(`
     query CloneRdpCredentials($id: ID!) {
   clone(id: $id) {
     rdpCredentials {
+      available
+      unavailableReason
+      protocol
       host
       port
       username
@@ -2711,6 +2834,8 @@ export const SnapshotsDocument = new TypedDocumentString(`
   sizeBytes
   error
   prunedAt
+  prunedReason
+  restorable
   configuration {
     id
     name
@@ -3175,6 +3300,8 @@ export const SnapshotStatusChangedDocument = new TypedDocumentString(`
   sizeBytes
   error
   prunedAt
+  prunedReason
+  restorable
   configuration {
     id
     name

@@ -7,10 +7,13 @@ import { apiError, type ApiError } from '../errors';
 import { RdpCredentialsQuery } from '../operations';
 
 interface Credentials {
+  available: boolean;
+  unavailableReason: string | null;
+  protocol: string | null;
   host: string | null;
-  port: number;
-  username: string;
-  password: string;
+  port: number | null;
+  username: string | null;
+  password: string | null;
 }
 
 export function RdpCredentials({ cloneId }: { cloneId: string }) {
@@ -30,7 +33,7 @@ export function RdpCredentials({ cloneId }: { cloneId: string }) {
     else setError(apiError(result.error) ?? { code: 'NOT_FOUND', message: 'This clone has no credentials.', problems: [] });
   };
   const copy = async () => {
-    if (!credentials) return;
+    if (!credentials?.password) return;
     try {
       await navigator.clipboard.writeText(credentials.password);
       setCopied('Password copied to the clipboard.');
@@ -46,6 +49,15 @@ export function RdpCredentials({ cloneId }: { cloneId: string }) {
         <button type="button" onClick={reveal} disabled={busy}>{busy ? 'Revealing…' : 'Reveal credentials'}</button>
         {error && <p role="alert" className="error">{error.message} ({error.code})</p>}
       </div>
+    );
+  }
+  if (!credentials.available) {
+    // A Linux or other non-Windows image (no customization sets a login), or Windows still
+    // customizing: the API says which, and offers nothing that would not work.
+    return (
+      <p role="status" data-testid="rdp-unavailable">
+        No login is offered{credentials.protocol ? ` (${credentials.protocol})` : ''}: {credentials.unavailableReason}
+      </p>
     );
   }
   return (

@@ -26,7 +26,7 @@ type Documents = {
     "\n  subscription CloneStatusChanges($cloneId: ID) {\n    cloneStatusChanged(cloneId: $cloneId) {\n      status\n      failover\n      at\n      clone {\n        id status statusReason failover progressPhase progressPercent updatedAt lastRestoredAt standbyLagSeconds\n        machine { id name guestIp powerState }\n      }\n    }\n  }\n": typeof types.CloneStatusChangesDocument,
     "\n  subscription CloneEventFeed($cloneId: ID!) {\n    cloneEvents(cloneId: $cloneId) {\n      id\n      type\n      createdAt\n      clone { id status statusReason failover progressPhase progressPercent machine { id name guestIp powerState } }\n    }\n  }\n": typeof types.CloneEventFeedDocument,
     "\n  mutation CreateClone($input: CreateCloneInput!) {\n    createClone(input: $input) { ...CloneRow }\n  }\n": typeof types.CreateCloneDocument,
-    "\n  query RdpCredentials($id: ID!) {\n    clone(id: $id) { id rdpCredentials { host port username password } }\n  }\n": typeof types.RdpCredentialsDocument,
+    "\n  query RdpCredentials($id: ID!) {\n    clone(id: $id) { id rdpCredentials { available unavailableReason protocol host port username password } }\n  }\n": typeof types.RdpCredentialsDocument,
     "\n  fragment CloneState on Clone { id status statusReason failover progressPhase progressPercent updatedAt }\n": typeof types.CloneStateFragmentDoc,
     "\n  mutation StartFailover($cloneId: ID!) { startFailover(cloneId: $cloneId) { ...CloneState } }\n": typeof types.StartFailoverDocument,
     "\n  mutation EndFailover($cloneId: ID!, $discard: Boolean) {\n    endFailover(cloneId: $cloneId, discardFailoverState: $discard) { ...CloneState }\n  }\n": typeof types.EndFailoverDocument,
@@ -55,7 +55,7 @@ const documents: Documents = {
     "\n  subscription CloneStatusChanges($cloneId: ID) {\n    cloneStatusChanged(cloneId: $cloneId) {\n      status\n      failover\n      at\n      clone {\n        id status statusReason failover progressPhase progressPercent updatedAt lastRestoredAt standbyLagSeconds\n        machine { id name guestIp powerState }\n      }\n    }\n  }\n": types.CloneStatusChangesDocument,
     "\n  subscription CloneEventFeed($cloneId: ID!) {\n    cloneEvents(cloneId: $cloneId) {\n      id\n      type\n      createdAt\n      clone { id status statusReason failover progressPhase progressPercent machine { id name guestIp powerState } }\n    }\n  }\n": types.CloneEventFeedDocument,
     "\n  mutation CreateClone($input: CreateCloneInput!) {\n    createClone(input: $input) { ...CloneRow }\n  }\n": types.CreateCloneDocument,
-    "\n  query RdpCredentials($id: ID!) {\n    clone(id: $id) { id rdpCredentials { host port username password } }\n  }\n": types.RdpCredentialsDocument,
+    "\n  query RdpCredentials($id: ID!) {\n    clone(id: $id) { id rdpCredentials { available unavailableReason protocol host port username password } }\n  }\n": types.RdpCredentialsDocument,
     "\n  fragment CloneState on Clone { id status statusReason failover progressPhase progressPercent updatedAt }\n": types.CloneStateFragmentDoc,
     "\n  mutation StartFailover($cloneId: ID!) { startFailover(cloneId: $cloneId) { ...CloneState } }\n": types.StartFailoverDocument,
     "\n  mutation EndFailover($cloneId: ID!, $discard: Boolean) {\n    endFailover(cloneId: $cloneId, discardFailoverState: $discard) { ...CloneState }\n  }\n": types.EndFailoverDocument,
@@ -137,7 +137,7 @@ export function graphql(source: "\n  mutation CreateClone($input: CreateCloneInp
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query RdpCredentials($id: ID!) {\n    clone(id: $id) { id rdpCredentials { host port username password } }\n  }\n"): (typeof documents)["\n  query RdpCredentials($id: ID!) {\n    clone(id: $id) { id rdpCredentials { host port username password } }\n  }\n"];
+export function graphql(source: "\n  query RdpCredentials($id: ID!) {\n    clone(id: $id) { id rdpCredentials { available unavailableReason protocol host port username password } }\n  }\n"): (typeof documents)["\n  query RdpCredentials($id: ID!) {\n    clone(id: $id) { id rdpCredentials { available unavailableReason protocol host port username password } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

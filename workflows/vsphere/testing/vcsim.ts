@@ -7,8 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { connect as tlsConnect } from 'node:tls';
 import { VSphereClient, type VSphereClientOptions } from '../client.js';
 import type { Logger } from '../logger.js';
-import { formatRef } from '../refs.js';
-import { toRef, typed } from '../xml.js';
+import { formatRef, parseRef } from '../refs.js';
+import { moRefXml, toRef, typed } from '../xml.js';
 
 export interface VcsimOptions {
   /** Path of the vcsim binary (the project's scripts install it: scripts/lib/tools.mjs). */
@@ -19,6 +19,8 @@ export interface VcsimOptions {
   args?: string[];
   /** Listen port on 127.0.0.1; default 0 (any free port). */
   port?: number;
+  /** The login's password (default: a random one); a restart on the same port keeps the old one. */
+  password?: string;
   /** How long to wait for vcsim to print its URL and answer (default 30 s). */
   startTimeoutMs?: number;
 }
@@ -62,7 +64,7 @@ async function readCertificate(host: string, port: number): Promise<{ thumbprint
 export async function startVcsim(options: VcsimOptions): Promise<Vcsim> {
   const { binary } = options;
   const username = 'enclave';
-  const password = randomBytes(12).toString('base64url');
+  const password = options.password ?? randomBytes(12).toString('base64url');
   const args = [
     '-l', `127.0.0.1:${options.port ?? 0}`,
     '-username', username,
@@ -146,6 +148,30 @@ export async function setGuestInfo(client: VSphereClient, ref: string, facts: Gu
   const task = toRef(await client.call('ReconfigVM_Task', ref, { spec: { extraConfig } }));
   if (!task) throw new Error('ReconfigVM_Task returned no task');
   await client.waitForTask(formatRef(task));
+}
+
+/**
+ * Posts a guest customization event for the VM, as vCenter does when a guest runs its
+ * customization (vcsim v0.46.3 ignores a clone spec's customization, so it never posts them itself
+ * for Enclave's clones). Lab and tests only.
+ */
+export async function postCustomizationEvent(
+  client: VSphereClient,
+  vm: { ref: string; name: string },
+  type: 'CustomizationStartedEvent' | 'CustomizationSucceeded' | 'CustomizationSysprepFailed',
+): Promise<void> {
+  const { eventManager } = await client.login();
+  if (!eventManager) throw new Error('vcsim has no EventManager');
+  await client.call('PostEvent', formatRef(eventManager), {
+    eventToPost: typed(type, {
+      key: 0,
+      chainId: 0,
+      createdTime: new Date().toISOString(),
+      userName: '',
+      vm: { name: vm.name, vm: moRefXml(parseRef(vm.ref)) },
+      template: false,
+    }),
+  });
 }
 
 export interface LogEntry {
