@@ -2,6 +2,7 @@
 // (graphql-ws) on the same path. Stateless: any number of replicas can run side by side.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { checks, opsRoutes } from '../infra/health.js';
 import type { AppServices } from './context.js';
 import { attachWebSocketServer, createGraphQLHandler, GRAPHQL_PATH } from './yoga.js';
 
@@ -13,7 +14,18 @@ export interface ApiServer {
 
 export async function startApiServer(services: AppServices, listen: { host: string; port: number }): Promise<ApiServer> {
   const yoga = createGraphQLHandler(services);
-  const httpServer = createServer(yoga);
+  // /healthz, /readyz and /metrics next to /graphql; the state gauges are read from the database.
+  const ops = opsRoutes({
+    checks: {
+      database: checks.database(services.prisma),
+      temporal: checks.temporal(services.temporal),
+      eventBus: checks.eventBus(services.bus),
+    },
+    statePrisma: services.prisma,
+  });
+  const httpServer = createServer((request, response) => {
+    if (!ops(request, response)) void yoga(request, response);
+  });
   const closeWs = attachWebSocketServer(httpServer, yoga);
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
