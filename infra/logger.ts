@@ -45,6 +45,11 @@ export function withLogContext<T>(context: LogContext, fn: () => T): T {
   return logContext.run({ ...logContext.getStore(), ...context }, fn);
 }
 
+/** The context of the current request or workflow task, if any. */
+export function currentLogContext(): LogContext | undefined {
+  return logContext.getStore();
+}
+
 export type LogFormat = 'json' | 'pretty';
 
 export interface LoggerSettings {

@@ -1,8 +1,10 @@
 // The API server: one HTTP server carrying GraphQL over HTTP/SSE (Yoga) and WebSocket
 // (graphql-ws) on the same path. Stateless: any number of replicas can run side by side.
+import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { checks, opsRoutes } from '../infra/health.js';
+import { withLogContext } from '../infra/logger.js';
 import type { AppServices } from './context.js';
 import { attachWebSocketServer, createGraphQLHandler, GRAPHQL_PATH } from './yoga.js';
 
@@ -11,6 +13,8 @@ export interface ApiServer {
   wsUrl: string;
   close(): Promise<void>;
 }
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 export async function startApiServer(services: AppServices, listen: { host: string; port: number }): Promise<ApiServer> {
   const yoga = createGraphQLHandler(services);
@@ -24,7 +28,12 @@ export async function startApiServer(services: AppServices, listen: { host: stri
     statePrisma: services.prisma,
   });
   const httpServer = createServer((request, response) => {
-    if (!ops(request, response)) void yoga(request, response);
+    if (ops(request, response)) return;
+    // Every log line of the request carries its ID; a caller's X-Request-Id is kept when it is a plain token.
+    const given = request.headers['x-request-id'];
+    const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    response.setHeader('x-request-id', requestId);
+    withLogContext({ requestId }, () => void yoga(request, response));
   });
   const closeWs = attachWebSocketServer(httpServer, yoga);
   await new Promise<void>((resolve, reject) => {

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { context, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import { getOperationAST, type DocumentNode, type ExecutionResult, type GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { withLogContext } from '../infra/logger.js';
+import { currentLogContext, withLogContext } from '../infra/logger.js';
 import { graphqlDuration, graphqlErrors, graphqlOperations, loginFailures, rateLimitRefusals, subscriptionsOpen } from '../infra/metrics.js';
 
 const tracer = trace.getTracer('enclave-api');
@@ -55,7 +55,8 @@ export function useOperationObservability(): Plugin {
   const wrap = (payload: { context: object }, wrapped: () => unknown) => {
     const span = tracer.startSpan('graphql', { kind: SpanKind.SERVER });
     spans.set(payload.context, span);
-    const requestId = randomUUID();
+    // The HTTP request's ID (server/app.ts), or one of its own for a graphql-ws operation.
+    const requestId = currentLogContext()?.requestId ?? randomUUID();
     span.setAttribute('enclave.request_id', requestId);
     return withLogContext({ requestId }, () => context.with(trace.setSpan(context.active(), span), wrapped));
   };

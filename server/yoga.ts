@@ -91,7 +91,12 @@ function yogaLogger() {
   const yoga = () => logger.child({ component: 'graphql' });
   const write = (level: 'debug' | 'info' | 'warn' | 'error') => (...args: unknown[]) => {
     const [first, ...rest] = args;
-    if (first instanceof Error) yoga()[level]({ err: first }, first.message);
+    if (first instanceof Error) {
+      // GraphQL quotes a variable it could not coerce, which may be a password: never log the value.
+      const message = first.message.replace(/ got invalid value [\s\S]*?(; |$)/, ' got an invalid value$1');
+      if (first.name === 'GraphQLError') yoga()[level]({ errorType: first.name }, message);
+      else yoga()[level]({ err: { type: first.name, message, stack: first.stack?.replace(first.message, message) } }, message);
+    }
     else yoga()[level](rest.length ? { details: rest } : {}, String(first));
   };
   return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
