@@ -12,8 +12,8 @@ import { METRICS_CONTENT_TYPE, renderMetrics } from './metrics.js';
 /** A dependency check: resolves when the dependency answers, rejects with the reason otherwise. */
 export type ReadinessCheck = () => Promise<void>;
 
-/** How long one check may take before it counts as failed (a load balancer probes every few seconds). */
-export const READINESS_TIMEOUT_MS = 2_000;
+/** How long one check may take before it counts as failed; probes should allow 5 s (README: Health). */
+export const READINESS_TIMEOUT_MS = 3_000;
 
 export const HEALTH_PATHS = { live: '/healthz', ready: '/readyz', metrics: '/metrics' } as const;
 

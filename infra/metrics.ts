@@ -143,6 +143,11 @@ const lastGoodSnapshotAge = new client.Gauge({
   labelNames: ['configuration'] as const,
   registers: [],
 });
+const stateCollectionSuccess = new client.Gauge({
+  name: 'enclave_state_collection_success',
+  help: '1 when the last scrape read the clone and snapshot state from PostgreSQL, 0 when it could not',
+  registers: [],
+});
 const STATE_GAUGES = [
   clonesByStatus,
   cloneStandbyLag,
@@ -210,7 +215,15 @@ export async function collectState(prisma: PrismaClient): Promise<void> {
  */
 export async function renderMetrics(prisma?: PrismaClient): Promise<string> {
   if (!prisma) return registry.metrics();
-  await collectState(prisma);
+  // A database outage must not take the process's own metrics with it: the state is left out
+  // and enclave_state_collection_success says so.
+  try {
+    await collectState(prisma);
+    stateCollectionSuccess.set(1);
+  } catch {
+    for (const gauge of STATE_GAUGES) gauge.reset();
+    stateCollectionSuccess.set(0);
+  }
   const state = client.Registry.merge([registry, stateRegistry()]);
   return state.metrics();
 }
@@ -219,7 +232,7 @@ let state: client.Registry | undefined;
 function stateRegistry(): client.Registry {
   if (!state) {
     state = new client.Registry();
-    for (const gauge of STATE_GAUGES) state.registerMetric(gauge);
+    for (const gauge of [...STATE_GAUGES, stateCollectionSuccess]) state.registerMetric(gauge);
   }
   return state;
 }

@@ -2,18 +2,31 @@
 // code) replays against today's workflow code without nondeterminism. A change that fails here
 // would break clones already running: guard it with patched() instead. New paths add histories
 // with `npm run histories:record`.
+import { createRequire } from 'node:module';
+import { Resource } from '@opentelemetry/resources';
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { makeWorkflowExporter } from '@temporalio/interceptors-opentelemetry';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { WORKFLOWS_PATH } from '../workflows/worker.js';
+import { workflowMetricsSinks } from '../workflows/metricsSinks.js';
+import { WORKFLOW_INTERCEPTORS_PATH, WORKFLOWS_PATH } from '../workflows/worker.js';
 import { loadHistories } from './replay/histories.js';
 import { fileLogger, installTestLogging, testLogPath } from './support/logging.js';
 
 const histories = loadHistories();
 let workflowBundle: WorkflowBundleWithSourceMap;
+/** The bundle as the worker runs it with tracing on: our metrics interceptor and Temporal's OpenTelemetry ones. */
+let instrumentedBundle: WorkflowBundleWithSourceMap;
+const OTEL_WORKFLOW_INTERCEPTORS = createRequire(import.meta.url).resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors');
 
 beforeAll(async () => {
   installTestLogging();
   workflowBundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: fileLogger(testLogPath('bundle')) });
+  instrumentedBundle = await bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_PATH,
+    workflowInterceptorModules: [WORKFLOW_INTERCEPTORS_PATH, OTEL_WORKFLOW_INTERCEPTORS],
+    logger: fileLogger(testLogPath('bundle')),
+  });
 });
 
 describe('recorded workflow histories', () => {
@@ -24,5 +37,10 @@ describe('recorded workflow histories', () => {
 
   it.each(histories.map((h) => [h.name, h] as const))('%s replays without nondeterminism', async (_name, { history, workflowId }) => {
     await Worker.runReplayHistory({ workflowBundle }, history, workflowId);
+  });
+
+  it.each(histories.map((h) => [h.name, h] as const))('%s replays with the metrics and tracing interceptors', async (_name, { history, workflowId }) => {
+    const exporter = makeWorkflowExporter(new SimpleSpanProcessor(new InMemorySpanExporter()), new Resource({ 'service.name': 'replay' }));
+    await Worker.runReplayHistory({ workflowBundle: instrumentedBundle, sinks: { ...workflowMetricsSinks, exporter } }, history, workflowId);
   });
 });
