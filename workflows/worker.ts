@@ -1,8 +1,9 @@
 // The Temporal worker: runs the workflows and the activities that drive vSphere and PostgreSQL.
 // Stateless apart from its vSphere session, so any number of them can share the task queue.
 import { fileURLToPath } from 'node:url';
+import type { Context } from '@temporalio/activity';
 import type { Client, Connection } from '@temporalio/client';
-import { OpenTelemetryPlugin } from '@temporalio/interceptors-opentelemetry';
+import { OpenTelemetryActivityInboundInterceptor } from '@temporalio/interceptors-opentelemetry';
 import { Runtime, Worker, type NativeConnection } from '@temporalio/worker';
 import { loadSettings, type Settings } from '../infra/config.js';
 import { checks, loadWorkerHttpSettings, startOpsServer } from '../infra/health.js';
@@ -35,17 +36,19 @@ export interface WorkerDeps {
 }
 
 export function createWorker(deps: WorkerDeps): Promise<Worker> {
-  // With tracing on, Temporal's own interceptors continue the caller's trace in the workflow and
-  // its activities; workflow spans leave the sandbox through a sink to the process's span processor.
+  // With tracing on, each activity continues the trace of the request that started its workflow
+  // (the header is carried by workflows/interceptors.ts), and its vSphere calls are its children.
   const traces = tracing();
   return Worker.create({
     connection: deps.connection,
     namespace: deps.namespace,
     taskQueue: deps.taskQueue,
     workflowsPath: WORKFLOWS_PATH,
-    interceptors: { workflowModules: [WORKFLOW_INTERCEPTORS_PATH], activity: [activityMetrics] },
+    interceptors: {
+      workflowModules: [WORKFLOW_INTERCEPTORS_PATH],
+      activity: [...(traces ? [(ctx: Context) => ({ inbound: new OpenTelemetryActivityInboundInterceptor(ctx) })] : []), activityMetrics],
+    },
     sinks: workflowMetricsSinks,
-    plugins: traces ? [new OpenTelemetryPlugin({ resource: traces.resource, spanProcessor: traces.spanProcessor })] : [],
     activities: {
       ...createCloneActivities(deps),
       ...createRestoreActivities(deps),
