@@ -65,3 +65,15 @@ describe('the dev stack banner', () => {
     expect(traced).toContain('exported over OTLP to http://collector:4318');
   });
 });
+
+describe('the Grafana dashboard', () => {
+  it('queries only metrics Enclave exports', async () => {
+    const { readFileSync } = await import('node:fs');
+    const dashboard = JSON.parse(readFileSync(new URL('../ops/grafana/enclave.json', import.meta.url), 'utf8')) as { panels: Array<{ targets?: Array<{ expr: string }> }> };
+    const defined = new Set([...readFileSync(new URL('../infra/metrics.ts', import.meta.url), 'utf8').matchAll(/name: '(enclave_\w+)'/g)].map((m) => m[1]));
+    const used = dashboard.panels.flatMap((panel) => panel.targets ?? []).flatMap((target) => [...target.expr.matchAll(/\benclave_\w+/g)].map((m) => m[0]));
+    expect(used.length).toBeGreaterThan(20);
+    const base = (name: string) => name.replace(/_(bucket|count|sum)$/, '');
+    expect(used.map(base).filter((name) => !defined.has(name))).toEqual([]);
+  });
+});
