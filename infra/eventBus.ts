@@ -67,6 +67,11 @@ export class PgEventBus {
     private readonly logger: BusLogger = console,
   ) {}
 
+  /** True while the LISTEN connection is up (readiness: subscriptions get their messages). */
+  get listening(): boolean {
+    return this.client !== undefined && !this.closed;
+  }
+
   async start(): Promise<void> {
     const client = new pg.Client({ connectionString: this.connectionString });
     client.on('notification', (n) => {

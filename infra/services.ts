@@ -3,12 +3,16 @@
 // the local stack and the test harness all open their services here, each asking only for the
 // parts it uses, and close them with one call, newest first.
 import { readFileSync } from 'node:fs';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type WorkflowClientInterceptor } from '@temporalio/client';
+import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
 import { NativeConnection } from '@temporalio/worker';
 import { createPrisma, type CreatePrismaOptions, type PrismaClient } from '../prisma/client.js';
 import { VSphereClient } from '../workflows/vsphere/index.js';
 import type { Settings, VSphereSettings } from './config.js';
 import { PgEventBus } from './eventBus.js';
+import { errorFields, fieldLogger, logger } from './logger.js';
+import { vsphereMetrics } from './metrics.js';
+import { tracing } from './telemetry.js';
 
 /** Undo steps, run newest first by `close`; a failing step is logged and the others still run. */
 export function cleanupStack() {
@@ -16,7 +20,7 @@ export function cleanupStack() {
   return {
     push: (step: () => Promise<unknown>) => void steps.push(step),
     close: async () => {
-      for (const step of steps.splice(0).reverse()) await step().catch((error) => console.error('cleanup:', error));
+      for (const step of steps.splice(0).reverse()) await step().catch((error) => logger.error(errorFields(error), 'cleanup step failed'));
     },
   };
 }
@@ -70,6 +74,8 @@ function createVSphereClient(settings: VSphereSettings): VSphereClient {
     url: settings.url,
     username: settings.username,
     password: settings.password,
+    logger: fieldLogger(logger.child({ component: 'vsphere' })),
+    metrics: vsphereMetrics,
     tls: {
       insecure: settings.insecure,
       ...(settings.thumbprintSha256 ? { thumbprintSha256: settings.thumbprintSha256 } : {}),
@@ -101,10 +107,13 @@ export async function openServices<const P extends ServiceParts>(settings: Servi
       const connection = await Connection.connect({ address: temporalOf(settings).address });
       cleanups.push(() => connection.close());
       services.temporalConnection = connection;
-      services.temporal = new Client({ connection, namespace: temporalOf(settings).namespace });
+      // With tracing on, workflow starts and updates carry the caller's trace context to the workflow.
+      const interceptors: WorkflowClientInterceptor[] = tracing() ? [new OpenTelemetryWorkflowClientInterceptor()] : [];
+      services.temporal = new Client({ connection, namespace: temporalOf(settings).namespace, interceptors: { workflow: interceptors } });
     }
     if (parts.bus) {
-      const bus = new PgEventBus(settings.databaseUrl);
+      const busLogger = logger.child({ component: 'event-bus' });
+      const bus = new PgEventBus(settings.databaseUrl, { warn: (message) => busLogger.warn(message) });
       await bus.start();
       cleanups.push(() => bus.close());
       services.bus = bus;

@@ -16,6 +16,7 @@ import { consoleLogger } from '../workflows/vsphere/logger.js';
 import { ensureTool } from './lib/tools.mjs';
 import { connectToVcsim, startVcsim } from '../workflows/vsphere/testing/vcsim.js';
 import { startGuestSimulator } from './lab/guestSimulator.js';
+import { devStackBanner } from './lib/banner.js';
 import { ROOT } from './lib/bootstrap.mjs';
 import { createDatabase, migrateDeploy } from './lib/db.mjs';
 import { Supervisor } from './lib/processes.js';
@@ -26,6 +27,7 @@ const PORTS = {
   temporal: Number(process.env.TEMPORAL_PORT ?? 7233),
   temporalUi: Number(process.env.TEMPORAL_UI_PORT ?? 8233),
   vcsim: Number(process.env.VCSIM_PORT ?? 8989),
+  worker: Number(process.env.WORKER_HTTP_PORT ?? 4001),
 };
 
 interface DevState {
@@ -116,6 +118,9 @@ async function main(): Promise<void> {
     VSPHERE_THUMBPRINT: vcsim.thumbprintSha256,
     ENCLAVE_SECRET_KEY: state.secretKey,
     PORT: String(PORTS.api),
+    WORKER_HTTP_PORT: String(PORTS.worker),
+    // Human-readable logs in the terminal; production keeps the default, one JSON object per line.
+    LOG_FORMAT: process.env.LOG_FORMAT ?? 'pretty',
   };
   const settings = loadSettings(env);
 
@@ -139,16 +144,9 @@ async function main(): Promise<void> {
   // The web app: built into web/dist, which the API serves at /, and rebuilt on every change.
   supervisor.start('web', 'npx', ['vite', 'build', '--watch', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], env);
   await waitForPort(PORTS.api, 'the API');
+  await waitForPort(PORTS.worker, 'the worker');
 
-  console.log(`
-Enclave is running.
-  Web app (Clones page)   http://127.0.0.1:${PORTS.api}/  (rebuilt on every change in web/: reload the page)
-  GraphQL API + GraphiQL  http://127.0.0.1:${PORTS.api}/graphql
-  Temporal UI             http://127.0.0.1:${PORTS.temporalUi}
-  vSphere (vcsim) SDK     ${vcsim.url}
-Demo logins (generated for this checkout, kept in .enclave/dev-state.json):
-${state.users.map((u) => `  ${u.username.padEnd(10)} ${u.password.padEnd(18)} ${u.role}`).join('\n')}
-Press Ctrl-C to stop.`);
+  console.log(devStackBanner({ ports: PORTS, vcsimUrl: vcsim.url, users: state.users }));
 }
 
 main().catch((error: unknown) => {

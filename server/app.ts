@@ -1,8 +1,11 @@
 // The API server: one HTTP server carrying GraphQL over HTTP/SSE (Yoga) and WebSocket
 // (graphql-ws) on the same path, and the web app at every other path. Stateless: any number of
 // replicas can run side by side.
+import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { checks, opsRoutes } from '../infra/health.js';
+import { errorFields, logger, withLogContext } from '../infra/logger.js';
 import type { AppServices } from './context.js';
 import { createWebAppHandler } from './webApp.js';
 import { attachWebSocketServer, createGraphQLHandler, GRAPHQL_PATH } from './yoga.js';
@@ -13,19 +16,35 @@ export interface ApiServer {
   close(): Promise<void>;
 }
 
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
 export async function startApiServer(services: AppServices, listen: { host: string; port: number }): Promise<ApiServer> {
   const yoga = createGraphQLHandler(services);
+  // /healthz, /readyz and /metrics next to /graphql; the state gauges are read from the database.
+  const ops = opsRoutes({
+    checks: {
+      database: checks.database(services.prisma),
+      temporal: checks.temporal(services.temporal),
+      eventBus: checks.eventBus(services.bus),
+    },
+    statePrisma: services.prisma,
+  });
   const webApp = createWebAppHandler();
   const isGraphQL = (url: string | undefined) => {
     const path = (url ?? '/').split('?')[0]!;
     return path === GRAPHQL_PATH || path.startsWith(`${GRAPHQL_PATH}/`);
   };
-  const httpServer = createServer((req, res) => {
-    if (isGraphQL(req.url)) return void yoga(req, res);
-    webApp(req, res).catch((error: unknown) => {
-      console.error('serving the web app failed:', error);
-      if (!res.headersSent) res.writeHead(500).end();
-      else res.destroy();
+  const httpServer = createServer((request, response) => {
+    if (ops(request, response)) return;
+    // Every log line of the request carries its ID; a caller's X-Request-Id is kept when it is a plain token.
+    const given = request.headers['x-request-id'];
+    const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    response.setHeader('x-request-id', requestId);
+    if (isGraphQL(request.url)) return withLogContext({ requestId }, () => void yoga(request, response));
+    webApp(request, response).catch((error: unknown) => {
+      logger.error({ requestId, ...errorFields(error) }, 'serving the web app failed');
+      if (!response.headersSent) response.writeHead(500).end();
+      else response.destroy();
     });
   });
   const closeWs = attachWebSocketServer(httpServer, yoga);

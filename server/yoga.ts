@@ -13,8 +13,11 @@ import { useServer } from 'graphql-ws/use/ws';
 import type { ExecutionArgs } from 'graphql';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ApiExposure } from '../infra/config.js';
+import { logger } from '../infra/logger.js';
+import { rateLimitRefusals } from '../infra/metrics.js';
 import { bearerToken, buildContext, type AppServices, type GraphQLContext } from './context.js';
 import { maskError } from './errors.js';
+import { useOperationObservability } from './observability.js';
 import { useConnectionCostLimit } from './queryCost.js';
 import { schema } from './schema/index.js';
 import { SUBSCRIPTIONS_PER_CONNECTION } from './subscriptions.js';
@@ -64,7 +67,9 @@ export function createGraphQLHandler(services: AppServices, exposure: ApiExposur
     graphiql: exposure.graphiql ? { subscriptionsProtocol: 'WS', title: 'Enclave GraphQL' } : false,
     renderGraphiQL,
     landingPage: false,
+    logging: yogaLogger(),
     plugins: [
+      useOperationObservability(),
       useCSRFPrevention({ requestHeaders: [CSRF_HEADER] }),
       ...limitPlugins(),
       ...(exposure.introspection ? [] : [useDisableIntrospection()]),
@@ -79,6 +84,22 @@ export function createGraphQLHandler(services: AppServices, exposure: ApiExposur
         ...(socket ? { closeConnection: (code: number, reason: string) => socket.close(code, reason) } : {}),
       }),
   });
+}
+
+/** Yoga's own log lines (unexpected resolver errors among them) through the process logger. */
+function yogaLogger() {
+  const yoga = () => logger.child({ component: 'graphql' });
+  const write = (level: 'debug' | 'info' | 'warn' | 'error') => (...args: unknown[]) => {
+    const [first, ...rest] = args;
+    if (first instanceof Error) {
+      // GraphQL quotes a variable it could not coerce, which may be a password: never log the value.
+      const message = first.message.replace(/ got invalid value [\s\S]*?(; |$)/, ' got an invalid value$1');
+      if (first.name === 'GraphQLError') yoga()[level]({ errorType: first.name }, message);
+      else yoga()[level]({ err: { type: first.name, message, stack: first.stack?.replace(first.message, message) } }, message);
+    }
+    else yoga()[level](rest.length ? { details: rest } : {}, String(first));
+  };
+  return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
 }
 
 type GraphQLHandler = ReturnType<typeof createGraphQLHandler>;
@@ -98,6 +119,7 @@ export function attachWebSocketServer(httpServer: Server, yoga: GraphQLHandler):
       onSubscribe: async (ctx, _id, params) => {
         // graphql-ws has already registered this operation in ctx.subscriptions.
         if (Object.keys(ctx.subscriptions).length > SUBSCRIPTIONS_PER_CONNECTION) {
+          rateLimitRefusals.inc({ limit: 'subscriptions_per_connection' });
           // Made by Yoga's own graphql instance, which is the one graphql-ws checks errors against.
           return [
             createGraphQLError(`at most ${SUBSCRIPTIONS_PER_CONNECTION} subscriptions per connection; complete one first`, {

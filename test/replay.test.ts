@@ -4,16 +4,24 @@
 // with `npm run histories:record`.
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { WORKFLOWS_PATH } from '../workflows/worker.js';
+import { workflowMetricsSinks } from '../workflows/metricsSinks.js';
+import { WORKFLOW_INTERCEPTORS_PATH, WORKFLOWS_PATH } from '../workflows/worker.js';
 import { loadHistories } from './replay/histories.js';
 import { fileLogger, installTestLogging, testLogPath } from './support/logging.js';
 
 const histories = loadHistories();
 let workflowBundle: WorkflowBundleWithSourceMap;
+/** The bundle as the worker runs it: with the metrics and trace-propagation interceptors. */
+let instrumentedBundle: WorkflowBundleWithSourceMap;
 
 beforeAll(async () => {
   installTestLogging();
   workflowBundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: fileLogger(testLogPath('bundle')) });
+  instrumentedBundle = await bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_PATH,
+    workflowInterceptorModules: [WORKFLOW_INTERCEPTORS_PATH],
+    logger: fileLogger(testLogPath('bundle')),
+  });
 });
 
 describe('recorded workflow histories', () => {
@@ -24,5 +32,9 @@ describe('recorded workflow histories', () => {
 
   it.each(histories.map((h) => [h.name, h] as const))('%s replays without nondeterminism', async (_name, { history, workflowId }) => {
     await Worker.runReplayHistory({ workflowBundle }, history, workflowId);
+  });
+
+  it.each(histories.map((h) => [h.name, h] as const))('%s replays with the worker\'s interceptors', async (_name, { history, workflowId }) => {
+    await Worker.runReplayHistory({ workflowBundle: instrumentedBundle, sinks: workflowMetricsSinks }, history, workflowId);
   });
 });

@@ -1,10 +1,15 @@
 // The Temporal worker: runs the workflows and the activities that drive vSphere and PostgreSQL.
 // Stateless apart from its vSphere session, so any number of them can share the task queue.
 import { fileURLToPath } from 'node:url';
+import type { Context } from '@temporalio/activity';
 import type { Client, Connection } from '@temporalio/client';
-import { Worker, type NativeConnection } from '@temporalio/worker';
+import { OpenTelemetryActivityInboundInterceptor } from '@temporalio/interceptors-opentelemetry';
+import { Runtime, Worker, type NativeConnection } from '@temporalio/worker';
 import { loadSettings, type Settings } from '../infra/config.js';
+import { checks, loadWorkerHttpSettings, startOpsServer } from '../infra/health.js';
+import { configureLogger, errorFields, logger, temporalLogger } from '../infra/logger.js';
 import { openServices } from '../infra/services.js';
+import { startTracing, tracing } from '../infra/telemetry.js';
 import type { PrismaClient } from '../prisma/client.js';
 import { createCloneActivities } from './clone/activities.js';
 import { syncInventorySchedule } from './inventory/schedules.js';
@@ -15,9 +20,12 @@ import { createInventoryActivities } from './inventory/activities.js';
 import { createDiscoveryActivities } from './inventory/discovery.js';
 import { createOperationActivities } from './operations/activities.js';
 import { createSnapshotActivities } from './snapshots/activities.js';
+import { activityMetrics, workflowMetricsSinks } from './metricsSinks.js';
 import type { VSphereClient } from './vsphere/index.js';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('./workflows.ts', import.meta.url));
+/** Workflow interceptors (bundled with the workflows): run outcomes for the metrics. */
+export const WORKFLOW_INTERCEPTORS_PATH = fileURLToPath(new URL('./interceptors.ts', import.meta.url));
 
 export interface WorkerDeps {
   connection: NativeConnection;
@@ -30,11 +38,19 @@ export interface WorkerDeps {
 }
 
 export function createWorker(deps: WorkerDeps): Promise<Worker> {
+  // With tracing on, each activity continues the trace of the request that started its workflow
+  // (the header is carried by workflows/interceptors.ts), and its vSphere calls are its children.
+  const traces = tracing();
   return Worker.create({
     connection: deps.connection,
     namespace: deps.namespace,
     taskQueue: deps.taskQueue,
     workflowsPath: WORKFLOWS_PATH,
+    interceptors: {
+      workflowModules: [WORKFLOW_INTERCEPTORS_PATH],
+      activity: [...(traces ? [(ctx: Context) => ({ inbound: new OpenTelemetryActivityInboundInterceptor(ctx) })] : []), activityMetrics],
+    },
+    sinks: workflowMetricsSinks,
     activities: {
       ...createCloneActivities(deps),
       ...createRestoreActivities(deps),
@@ -62,8 +78,12 @@ async function prepareNamespace(
 }
 
 async function main(): Promise<void> {
+  configureLogger('worker');
+  const traces = startTracing('enclave-worker');
+  Runtime.install({ logger: temporalLogger(logger) });
   const settings = loadSettings();
   const services = await openServices(settings, { vsphere: true, workerConnection: true, temporalClient: true });
+  let ops: Awaited<ReturnType<typeof startOpsServer>> | undefined;
   try {
     const worker = await createWorker({
       connection: services.workerConnection,
@@ -75,16 +95,31 @@ async function main(): Promise<void> {
       guestWaitTimeoutMs: settings.guestWaitTimeoutMs,
     });
     await prepareNamespace(settings, services, services.prisma);
+    ops = await startOpsServer(
+      {
+        checks: {
+          database: checks.database(services.prisma),
+          temporal: checks.temporal(services.temporal),
+          worker: async () => {
+            if (worker.getState() !== 'RUNNING') throw new Error(`worker is ${worker.getState()}`);
+          },
+        },
+      },
+      loadWorkerHttpSettings(),
+    );
+    logger.info({ taskQueue: settings.temporal.taskQueue, health: `${ops.url}/readyz`, metrics: `${ops.url}/metrics` }, 'worker started');
     // Worker.run installs SIGINT/SIGTERM handlers that drain in-flight tasks before resolving.
     await worker.run();
   } finally {
+    await ops?.close();
     await services.close();
+    await traces?.shutdown();
   }
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   main().catch((error: unknown) => {
-    console.error('worker failed:', error instanceof Error ? error.message : error);
+    logger.fatal(errorFields(error), 'worker failed');
     process.exit(1);
   });
 }

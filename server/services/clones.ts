@@ -8,6 +8,7 @@ import { reserveCapacity } from '../../infra/capacity.js';
 import { AppError, conflict, invalidState, notFound, validationError } from '../../domain/errors.js';
 import { notify } from '../../infra/eventBus.js';
 import { recordEvent } from '../../infra/events.js';
+import { errorFields, logger } from '../../infra/logger.js';
 import { decryptSecret, encryptSecret, generatePassword } from '../../infra/secrets.js';
 import { checkCloneInput } from '../../domain/validation.js';
 import { isUniqueViolation } from '../../prisma/errors.js';
@@ -154,7 +155,7 @@ export async function createClone(
   try {
     await startCloneWorkflow(services, clone.id, name);
   } catch (error) {
-    console.error(`createClone: starting clone-${clone.id} failed:`, error instanceof Error ? error.message : error);
+    logger.error({ cloneId: clone.id, ...errorFields(error) }, 'createClone: starting the clone workflow failed');
     // Nothing was provisioned: remove the rows so the failed request leaves no trace but its log.
     // (Should this process die before either happens, reconcileOrphanClones starts the workflow.)
     await prisma.$transaction([

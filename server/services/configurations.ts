@@ -4,6 +4,7 @@ import { AppError, conflict, notFound, validationError } from '../../domain/erro
 import { checkConfigurationInput, checkSchedule, Problems, type ConfigurationScheduleFields } from '../../domain/validation.js';
 import { defaultRpoTargetSeconds } from '../../domain/failoverReadiness.js';
 import { recordEvent } from '../../infra/events.js';
+import { errorFields, logger } from '../../infra/logger.js';
 import { isUniqueViolation } from '../../prisma/errors.js';
 import { syncConfigurationSchedule } from '../../workflows/snapshots/schedules.js';
 import { decodeId } from '../ids.js';
@@ -40,7 +41,7 @@ async function applySchedule({ prisma, temporal, settings }: ConfigurationServic
   try {
     await syncConfigurationSchedule(temporal, settings.temporal.taskQueue, row);
   } catch (error) {
-    console.error('schedule sync failed:', error instanceof Error ? error.message : error);
+    logger.error(errorFields(error), 'schedule sync failed');
     throw new AppError('UNAVAILABLE', 'the configuration was saved, but its snapshot schedule could not be set yet; it will be when the worker next starts');
   }
 }

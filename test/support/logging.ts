@@ -6,7 +6,9 @@ import { appendFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { DefaultLogger, Runtime, type LogEntry } from '@temporalio/worker';
 import { IllegalStateError } from '@temporalio/common';
+import pino from 'pino';
 import { expect, inject } from 'vitest';
+import { configureLogger } from '../../infra/logger.js';
 
 /** A Temporal logger appending one line per entry to `path`. */
 export function fileLogger(path: string): DefaultLogger {
@@ -42,9 +44,13 @@ export function testLogPath(part?: string): string {
   return join(inject('logDir'), `${name}${part ? `.${part}` : ''}.log`);
 }
 
-/** For the test process: its Temporal runtime logs to `testLogPath()`. */
+/**
+ * For the test process: its Temporal runtime logs to `testLogPath()`, and the process logger
+ * (API, worker, vSphere, event bus: what `npm run dev` prints) as JSON lines to `testLogPath('app')`.
+ */
 export function installTestLogging(): void {
   installRuntimeLogger(testLogPath());
+  configureLogger('test', { level: 'debug', format: 'json' }, pino.destination({ dest: testLogPath('app'), sync: true }));
 }
 
 /** Appends a measured figure (faults injected, times, counts) to the run's `<test file>.figures.log`. */

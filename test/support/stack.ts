@@ -8,6 +8,8 @@ import type { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { loadApiExposure, type Settings } from '../../infra/config.js';
+import { fieldLogger, logger } from '../../infra/logger.js';
+import { vsphereMetrics } from '../../infra/metrics.js';
 import { generatePassword } from '../../infra/secrets.js';
 import { cleanupStack, openServices } from '../../infra/services.js';
 import type { PrismaClient } from '../../prisma/client.js';
@@ -131,8 +133,8 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Ap
     const services = await openServices(settings ?? base, {
       bus: true,
       temporalClient: true,
-      // The vcsim client records its log instead of printing it, and reports task progress every second.
-      vsphere: vcsim ? connectToVcsim(vcsim) : false,
+      // The vcsim client logs to the test's log file (installTestLogging), and reports task progress every second.
+      vsphere: vcsim ? connectToVcsim(vcsim, { metrics: vsphereMetrics, logger: fieldLogger(logger.child({ component: 'vsphere' })) }) : false,
       workerConnection: withWorker,
       ...(options.onQuery ? { prisma: { onQuery: options.onQuery } } : {}),
     });
@@ -250,6 +252,8 @@ function workerEnvFor(settings: Settings): NodeJS.ProcessEnv {
     ...(vsphere.thumbprintSha256 ? { VSPHERE_THUMBPRINT: vsphere.thumbprintSha256 } : {}),
     ...(vsphere.caPemPath ? { VSPHERE_CA_FILE: vsphere.caPemPath } : {}),
     ENCLAVE_SECRET_KEY: settings.secretKey,
+    // Health and metrics on a free port: several workers of several test files run at once.
+    WORKER_HTTP_PORT: '0',
     GUEST_WAIT_TIMEOUT_MS: String(settings.guestWaitTimeoutMs),
     INVENTORY_SYNC_SECONDS: String(settings.inventorySyncSeconds),
   };

@@ -5,6 +5,7 @@
 import { customizationState, type CustomizationState } from './customizationEvents.js';
 import { cloneVm, type CloneVmSpec } from './clone.js';
 import { Inventory } from './inventory.js';
+import type { VSphereMetrics } from './instrumentation.js';
 import { consoleLogger, type Logger } from './logger.js';
 import * as operations from './operations.js';
 import type { GuestIpWaitOptions, GuestShutdownOptions, OperationContext } from './operations.js';
@@ -34,6 +35,8 @@ export interface VSphereClientOptions {
   retry?: Partial<RetryPolicy>;
   /** Maximum concurrent HTTPS connections to vCenter (default 8). */
   maxConnections?: number;
+  /** Where call and task durations go (the worker's Prometheus histograms); spans need nothing. */
+  metrics?: VSphereMetrics;
 }
 
 const VM = 'VirtualMachine';
@@ -57,7 +60,7 @@ export class VSphereClient {
     this.session = new SoapSession(this.transport, { username: options.username, password: options.password }, logger, {
       attempts: options.retry?.attempts ?? 4,
       baseDelayMs: options.retry?.baseDelayMs ?? 500,
-    });
+    }, options.metrics);
     this.inventory = new Inventory(this.session, options.pageSize ?? 500);
     this.ctx = {
       session: this.session,

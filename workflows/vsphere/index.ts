@@ -24,6 +24,7 @@ export type { TaskOutcome, TaskWaitOptions } from './tasks.js';
 export type { ProgressCallback } from './watch.js';
 export type { TlsOptions } from './transport.js';
 export type { Logger } from './logger.js';
+export type { VSphereMetrics } from './instrumentation.js';
 export type { CallOptions, ServiceContent } from './session.js';
 export type { XmlInputObject, XmlNode } from './xml.js';
 export type * from './types.js';

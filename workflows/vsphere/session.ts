@@ -9,6 +9,7 @@
  * - calls that are safe to repeat are retried with backoff on network errors and 5xx answers.
  */
 import { NotAuthenticatedError, TimeoutError, TransportError, VSphereError } from './errors.js';
+import { inSpan, noMetrics, outcomeOf, type VSphereMetrics } from './instrumentation.js';
 import type { Logger } from './logger.js';
 import { formatRef, type MoRef } from './refs.js';
 import { buildEnvelope, parseResponse } from './soap.js';
@@ -80,6 +81,7 @@ export class SoapSession {
     private readonly credentials: { username: string; password: string },
     private readonly logger: Logger,
     private readonly retry: RetryPolicy,
+    readonly metrics: VSphereMetrics = noMetrics,
   ) {}
 
   /** The default per-request deadline; long polls add their wait time to it. */
@@ -229,8 +231,29 @@ export class SoapSession {
     return (await this.exchangeRaw(method, thisRef, args, options)).returnval;
   }
 
-  /** One request, with backoff retries when the call is idempotent and the failure transient. */
+  /** One request, in a span and timed by method and outcome (never its arguments: Login carries the password). */
   private async exchangeRaw(
+    method: string,
+    thisRef: MoRef,
+    args: XmlInputObject,
+    options: CallOptions & { cookie?: string | undefined },
+  ): Promise<{ returnval: XmlNode | undefined; sessionCookie: string | undefined }> {
+    const started = performance.now();
+    const attributes = { 'rpc.system': 'vsphere-soap', 'rpc.method': method, 'vsphere.object': formatRef(thisRef) };
+    return inSpan(`vsphere ${method}`, attributes, async () => {
+      try {
+        const result = await this.exchangeWithRetries(method, thisRef, args, options);
+        this.metrics.call(method, 'ok', (performance.now() - started) / 1000);
+        return result;
+      } catch (error) {
+        this.metrics.call(method, outcomeOf(error), (performance.now() - started) / 1000);
+        throw error;
+      }
+    });
+  }
+
+  /** One request, with backoff retries when the call is idempotent and the failure transient. */
+  private async exchangeWithRetries(
     method: string,
     thisRef: MoRef,
     args: XmlInputObject,

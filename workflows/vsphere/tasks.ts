@@ -1,5 +1,6 @@
 /** Waiting for vSphere tasks to finish, with progress reports and a deadline. */
-import { TaskFailedError, VSphereError } from './errors.js';
+import { TaskFailedError, TimeoutError, VSphereError } from './errors.js';
+import { inSpan } from './instrumentation.js';
 import { formatRef, type MoRef } from './refs.js';
 import type { SoapSession } from './session.js';
 import { localizedFaultToError } from './soap.js';
@@ -83,9 +84,24 @@ export async function runTask(
   options: TaskWaitOptions & { progressIntervalMs: number },
 ): Promise<TaskOutcome> {
   options.signal?.throwIfAborted();
-  const task = toRef(await session.call(method, thisRef, args));
-  if (!task) {
-    throw new VSphereError(`${method} on ${formatRef(thisRef)} returned no task`, { faultType: 'InvalidResponse', retryable: false });
-  }
-  return waitForTask(session, task, options);
+  const started = performance.now();
+  const attributes = { 'vsphere.method': method, 'vsphere.object': formatRef(thisRef) };
+  return inSpan(`vsphere task ${method}`, attributes, async (span) => {
+    let outcome = 'ok';
+    try {
+      const task = toRef(await session.call(method, thisRef, args));
+      if (!task) {
+        throw new VSphereError(`${method} on ${formatRef(thisRef)} returned no task`, { faultType: 'InvalidResponse', retryable: false });
+      }
+      span.setAttribute('vsphere.task', formatRef(task));
+      const result = await waitForTask(session, task, options);
+      if (result.resultRef) span.setAttribute('vsphere.task.result', result.resultRef);
+      return result;
+    } catch (error) {
+      outcome = options.signal?.aborted ? 'cancelled' : error instanceof TimeoutError ? 'timeout' : 'error';
+      throw error;
+    } finally {
+      session.metrics.task(method, outcome, (performance.now() - started) / 1000);
+    }
+  });
 }
