@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: installs what is missing, then type-checks, builds the web app (Vite; the browser
 // tests load it from the API) and runs every test (unit and integration, against real PostgreSQL,
-// the Temporal dev server and vcsim).
+// the Temporal dev server and vcsim), then the fault suite (test/chaos/).
 // Extra arguments go to vitest, e.g. `npm test -- workflows/vsphere`. With file filters, only
 // those files run and the type-check is skipped (vitest strips types without checking them; the
 // full run and CI keep the check).
@@ -31,6 +31,11 @@ try {
     step('npx', ['vite', 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn']);
   }
   step('npx', ['vitest', 'run', ...args]);
+  // The fault suite (test/chaos/, its own vitest config) is part of "every test": a full run ends
+  // with it. `npm run test:chaos` runs it alone.
+  if (filters.length === 0 && !args.includes('--config')) {
+    step('npx', ['vitest', 'run', '--config', 'test/chaos/vitest.config.ts']);
+  }
 } catch (error) {
   // execFileSync already printed the failing step's output.
   if (error.status === undefined) console.error(`test: ${error.message}`);
