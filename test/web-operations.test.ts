@@ -47,6 +47,74 @@ describe('the web app’s operations', () => {
     expect(page.events.totalCount).toBeGreaterThan(0);
   });
 
+  it.each(['admin', 'operator', 'developer'])('answers the operation and readiness queries for %s within the cost limit', async (role) => {
+    const token = tokens[role]!;
+    const cloneId = fixture.cloneIds[0]!;
+    const admin = fixture.users.admin.id;
+    // 25 operations (more than the page's 20), each with every field the app shows filled in.
+    const existing = await stack.prisma.operation.count({ where: { cloneId } });
+    if (existing === 0) {
+      await stack.prisma.operation.createMany({
+        data: Array.from({ length: 25 }, (_, i) => ({
+          cloneId,
+          type: i % 2 ? ('START_FAILOVER' as const) : ('CREATE_SNAPSHOT' as const),
+          status: i === 24 ? ('RUNNING' as const) : i % 5 === 0 ? ('FAILED' as const) : ('SUCCEEDED' as const),
+          requestedById: admin,
+          forced: i % 2 === 1,
+          phase: 'fencing the primary',
+          error: i % 5 === 0 ? 'the primary did not answer' : null,
+          requestedAt: new Date(fixture.epoch.getTime() + i * 1000),
+          startedAt: new Date(fixture.epoch.getTime() + i * 1000),
+          finishedAt: i === 24 ? null : new Date(fixture.epoch.getTime() + i * 1000 + 500),
+        })),
+      });
+    }
+    const id = gid('Clone', cloneId);
+    const list = await gql(stack.api.url, text(docs.CloneOperationsDocument), { id }, token);
+    expect(list.errors).toBeUndefined();
+    expect(list.data.clone.operations.totalCount).toBe(25);
+    expect(list.data.clone.operations.edges).toHaveLength(20);
+    const newest = list.data.clone.operations.edges[0].node;
+    expect(newest).toMatchObject({ type: 'CREATE_SNAPSHOT', status: 'RUNNING', phase: 'fencing the primary', requestedBy: { username: 'admin' } });
+
+    const one = await gql(stack.api.url, text(docs.OperationDocument), { id: newest.id }, token);
+    expect(one.errors).toBeUndefined();
+    expect(one.data.operation.id).toBe(newest.id);
+
+    const readiness = await gql(stack.api.url, text(docs.FailoverReadinessDocument), { id }, token);
+    expect(readiness.errors).toBeUndefined();
+    expect(typeof readiness.data.clone.failoverReadiness.ready).toBe('boolean');
+    expect(readiness.data.clone.failoverReadiness.rpoTargetSeconds).toBeGreaterThan(0);
+
+    // The snapshots query now asks whether each snapshot is restorable.
+    const snapshots = await gql(stack.api.url, text(docs.CloneSnapshotsDocument), { id }, token);
+    expect(snapshots.errors).toBeUndefined();
+    expect(snapshots.data.clone.snapshots.edges.every((e: { node: { restorable: unknown } }) => typeof e.node.restorable === 'boolean')).toBe(true);
+  });
+
+  it('sends every clone mutation with the Operation in its answer within the cost limit (refused by the rules, not the limit)', async () => {
+    // A DEVELOPER is refused by role, before anything runs: the documents themselves (their
+    // selections with urql's __typename) must pass validation and the cost limit first.
+    const id = gid('Clone', fixture.cloneIds[0]!);
+    const snapshotId = gid('Snapshot', fixture.snapshotIds[0]!);
+    const mutations: Array<[unknown, Record<string, unknown>]> = [
+      [docs.StartFailoverDocument, { cloneId: id, force: true, fencePrimary: false }],
+      [docs.EndFailoverDocument, { cloneId: id, discard: true }],
+      [docs.CreateSnapshotDocument, { cloneId: id }],
+      [docs.RestoreCloneDocument, { cloneId: id, snapshotId }],
+      [docs.StartCloneDocument, { cloneId: id }],
+      [docs.StopCloneDocument, { cloneId: id }],
+      [docs.SuspendCloneDocument, { cloneId: id }],
+      [docs.ResumeCloneDocument, { cloneId: id }],
+      [docs.RebootCloneDocument, { cloneId: id }],
+      [docs.DeleteCloneDocument, { cloneId: id }],
+    ];
+    for (const [doc, variables] of mutations) {
+      const result = await gql(stack.api.url, text(doc), variables, tokens.developer);
+      expect(result.errors?.[0]?.extensions?.code, text(doc).slice(0, 60)).toBe('FORBIDDEN');
+    }
+  });
+
   it('lists clones with every filter and sort the table offers, 100 to a page', async () => {
     const fields = ['NAME', 'PRIMARY_MACHINE', 'CONFIGURATION', 'IMAGE', 'STATUS', 'FAILOVER', 'CPU', 'RAM', 'CREATED_BY', 'CREATED_AT'];
     for (const field of fields) {

@@ -1,7 +1,8 @@
 // The web app (web/, built by `npm test` before this file runs) in headless Chromium against the
 // real stack: PostgreSQL, the Temporal dev server, vcsim, a worker and the lab guest simulator.
 // One clone's life through the Clones page as an operator sees it: log in, create it and watch it
-// reach RUNNING live, a field error, failover, the snapshot that fails back, RDP credentials,
+// reach RUNNING live, a field error, the readiness answer and a forced failover followed to its
+// operation's SUCCEEDED, the snapshot that fails back, the clone page's operations, RDP credentials,
 // delete; a DEVELOPER sees no actions and no credentials. Screenshots of the main states go to
 // .enclave/screenshots/web-*.png (git-ignored).
 import { existsSync, mkdirSync } from 'node:fs';
@@ -201,16 +202,31 @@ describe.skipIf(!found.path || !built)('the web app in headless Chromium', () =>
     await page.keyboard.press('Escape');
     await rdp.waitFor({ state: 'detached' });
 
-    // Failover: the readiness answer, "Are you sure?", then the flag arrives live.
+    // Failover: the API's readiness answer first. A new clone has not received a snapshot of the
+    // primary yet, so it is not ready, for a reason force may override: the force checkbox is
+    // offered (unchecked, so confirming is not possible until it is ticked), "fence the primary"
+    // is checked by default, then "Are you sure?". The START_FAILOVER operation is followed live
+    // to SUCCEEDED, and the flag arrives.
     actions = await openActions(page, name);
     await actions.getByRole('button', { name: 'Start failover' }).click();
     const dialog = page.getByRole('dialog');
-    await dialog.getByTestId('failover-readiness').waitFor();
+    const readiness = dialog.getByTestId('failover-readiness');
+    await expect.poll(() => readiness.getAttribute('data-ready'), SOON).toBe('false');
+    expect(await readiness.innerText()).toContain('Not ready to fail over');
+    expect(await dialog.getByTestId('readiness-reasons').innerText()).toContain('has not received a snapshot of the primary yet');
     expect(await dialog.innerText()).toContain('Are you sure?');
+    const confirm = dialog.getByRole('button', { name: 'Yes, start failover' });
+    expect(await confirm.isDisabled()).toBe(true);
+    expect(await dialog.getByLabel(/Fence the primary/).isChecked()).toBe(true);
+    const force = dialog.getByLabel(/Force the failover/);
+    expect(await force.isChecked()).toBe(false);
+    await force.check();
     await shot(page, 'failover-confirm');
-    await dialog.getByRole('button', { name: 'Yes, start failover' }).click();
+    await confirm.click();
+    const outcome = row(page, name).getByTestId('action-outcome');
+    await expect.poll(() => outcome.getAttribute('data-operation-status'), { timeout: LIVE, interval: 100 }).toBe('SUCCEEDED');
+    expect(await outcome.innerText()).toBe('Start failover (forced): succeeded.');
     await row(page, name).getByTestId('failover-flag').waitFor({ timeout: LIVE });
-    await expect.poll(() => row(page, name).getByTestId('action-outcome').innerText(), { timeout: LIVE, interval: 200 }).toContain('Start failover: done');
     await shot(page, 'failover');
 
     // Delete is refused during failover, so the UI does not offer it.
@@ -234,7 +250,12 @@ describe.skipIf(!found.path || !built)('the web app in headless Chromium', () =>
     const events = await page.getByTestId('events').innerText();
     expect(events).toContain('clone.failover_started');
     expect(events).toContain('clone.rdp_revealed');
-    expect(await page.locator('#operations-title').count()).toBe(1);
+    // Its operations: the forced failover and the snapshot that failed back, both SUCCEEDED, by admin.
+    const operations = page.getByTestId('operations');
+    await expect.poll(() => operations.locator('tbody tr').count(), { timeout: LIVE, interval: 200 }).toBeGreaterThanOrEqual(2);
+    const operationRows = await operations.locator('tbody tr').allInnerTexts();
+    expect(operationRows.find((r) => r.startsWith('START_FAILOVER (forced)'))).toMatch(/succeeded\s+admin/);
+    expect(operationRows.find((r) => r.startsWith('CREATE_SNAPSHOT'))).toMatch(/succeeded\s+admin/);
     await shot(page, 'clone-page');
     expect(await page.evaluate(() => (window as unknown as { enclaveMark?: number }).enclaveMark)).toBe(1);
 

@@ -66,6 +66,11 @@ export function createApiClient(token: string, onUnauthenticated: () => void): {
           CloneSnapshotsConnectionEdge: () => null,
           CloneRestoresConnection: () => null,
           CloneRestoresConnectionEdge: () => null,
+          CloneOperationsConnection: () => null,
+          CloneOperationsConnectionEdge: () => null,
+          OperationChange: () => null,
+          FailoverReadiness: () => null,
+          ReadinessLastRestore: () => null,
         },
         updates: {
           Mutation: {
@@ -79,6 +84,13 @@ export function createApiClient(token: string, onUnauthenticated: () => void): {
               const change = result.cloneStatusChanged as { status: string; clone: { id: string } | null } | null;
               // A clone made elsewhere, or one now gone from the list: the list pages are read again.
               if (!change?.clone || change.status === 'DELETED' || change.status === 'FAILED') invalidateCloneLists(cache);
+            },
+            // A change of one of a clone's operations (graphcache writes it into the Operation's
+            // record); the clone's list is read again, so a new operation appears on its page. A few
+            // changes per operation, so a few small reads.
+            operationChanged: (result, _args, cache) => {
+              const change = result.operationChanged as { operation: { clone: { id: string } } | null } | null;
+              if (change?.operation) invalidateField(cache, cloneRef(change.operation.clone.id), 'operations');
             },
             cloneEvents: (result, args, cache) => {
               const event = result.cloneEvents as { type: string } | null;

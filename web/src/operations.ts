@@ -131,39 +131,88 @@ const CloneStateFields = graphql(`
 `);
 void CloneStateFields;
 
+// An Operation as the web app shows it: an action's progress and outcome, and a clone's list.
+export const OperationFieldsFragment = graphql(`
+  fragment OperationFields on Operation {
+    id type status phase error forced requestedAt startedAt finishedAt
+    requestedBy { id username }
+  }
+`);
+
+/** Every clone mutation answers with the Operation it queued (`currentOperation`). */
+const ClonePlusOperation = graphql(`
+  fragment CloneAndOperation on Clone { ...CloneState currentOperation { ...OperationFields } }
+`);
+void ClonePlusOperation;
+
 export const StartFailoverMutation = graphql(`
-  mutation StartFailover($cloneId: ID!) { startFailover(cloneId: $cloneId) { ...CloneState } }
+  mutation StartFailover($cloneId: ID!, $force: Boolean, $fencePrimary: Boolean) {
+    startFailover(cloneId: $cloneId, force: $force, fencePrimary: $fencePrimary) { ...CloneAndOperation }
+  }
 `);
 export const EndFailoverMutation = graphql(`
   mutation EndFailover($cloneId: ID!, $discard: Boolean) {
-    endFailover(cloneId: $cloneId, discardFailoverState: $discard) { ...CloneState }
+    endFailover(cloneId: $cloneId, discardFailoverState: $discard) { ...CloneAndOperation }
   }
 `);
 export const CreateSnapshotMutation = graphql(`
   mutation CreateSnapshot($cloneId: ID!) {
-    createSnapshot(cloneId: $cloneId) { id name status trigger startedAt clone { ...CloneState } }
+    createSnapshot(cloneId: $cloneId) { id name status trigger startedAt clone { ...CloneState } operation { ...OperationFields } }
+  }
+`);
+export const RestoreCloneMutation = graphql(`
+  mutation RestoreClone($cloneId: ID!, $snapshotId: ID!) {
+    restoreClone(cloneId: $cloneId, snapshotId: $snapshotId) { ...CloneAndOperation }
   }
 `);
 export const StartCloneMutation = graphql(`
-  mutation StartClone($cloneId: ID!) { startClone(cloneId: $cloneId) { ...CloneState } }
+  mutation StartClone($cloneId: ID!) { startClone(cloneId: $cloneId) { ...CloneAndOperation } }
 `);
 export const StopCloneMutation = graphql(`
-  mutation StopClone($cloneId: ID!) { stopClone(cloneId: $cloneId) { ...CloneState } }
+  mutation StopClone($cloneId: ID!) { stopClone(cloneId: $cloneId) { ...CloneAndOperation } }
 `);
 export const SuspendCloneMutation = graphql(`
-  mutation SuspendClone($cloneId: ID!) { suspendClone(cloneId: $cloneId) { ...CloneState } }
+  mutation SuspendClone($cloneId: ID!) { suspendClone(cloneId: $cloneId) { ...CloneAndOperation } }
 `);
 export const ResumeCloneMutation = graphql(`
-  mutation ResumeClone($cloneId: ID!) { resumeClone(cloneId: $cloneId) { ...CloneState } }
+  mutation ResumeClone($cloneId: ID!) { resumeClone(cloneId: $cloneId) { ...CloneAndOperation } }
 `);
 export const RebootCloneMutation = graphql(`
-  mutation RebootClone($cloneId: ID!) { rebootClone(cloneId: $cloneId) { ...CloneState } }
+  mutation RebootClone($cloneId: ID!) { rebootClone(cloneId: $cloneId) { ...CloneAndOperation } }
 `);
 export const DeleteCloneMutation = graphql(`
-  mutation DeleteClone($cloneId: ID!) { deleteClone(cloneId: $cloneId) { ...CloneState } }
+  mutation DeleteClone($cloneId: ID!) { deleteClone(cloneId: $cloneId) { ...CloneAndOperation } }
 `);
 
-// A clone's page, in four queries (together they would pass the API's cost limit); the newest 20
+/** One Operation, read when an action's outcome is first shown (then kept live by OperationChangedSubscription). */
+export const OperationQuery = graphql(`
+  query Operation($id: ID!) { operation(id: $id) { ...OperationFields } }
+`);
+
+/** Changes of one operation (an action's outcome) or of a clone's operations (its page's list). */
+export const OperationChangedSubscription = graphql(`
+  subscription OperationChanged($cloneId: ID, $operationId: ID) {
+    operationChanged(cloneId: $cloneId, operationId: $operationId) {
+      at
+      operation { ...OperationFields clone { id } }
+    }
+  }
+`);
+
+/** The API's readiness answer, read fresh when the failover confirmation opens. */
+export const FailoverReadinessQuery = graphql(`
+  query FailoverReadiness($id: ID!) {
+    clone(id: $id) {
+      id
+      failoverReadiness {
+        ready overridable reasons status standbyLagSeconds rpoTargetSeconds
+        lastRestore { status finishedAt error }
+      }
+    }
+  }
+`);
+
+// A clone's page, in five queries (together they would pass the API's cost limit); the newest 20
 // snapshots, restores and events.
 export const CloneDetailsQuery = graphql(`
   query CloneDetails($id: ID!) {
@@ -185,7 +234,7 @@ export const CloneSnapshotsQuery = graphql(`
       snapshots(first: 20) {
         totalCount
         edges {
-          node { id name trigger status startedAt finishedAt durationMs sizeBytes error prunedAt sourceMachine { id name } }
+          node { id name trigger status restorable startedAt finishedAt durationMs sizeBytes error prunedAt sourceMachine { id name } }
         }
       }
     }
@@ -213,6 +262,18 @@ export const CloneHistoryQuery = graphql(`
       events(first: 20) {
         totalCount
         edges { node { id type createdAt actorKind data actor { id username } } }
+      }
+    }
+  }
+`);
+
+export const CloneOperationsQuery = graphql(`
+  query CloneOperations($id: ID!) {
+    clone(id: $id) {
+      id
+      operations(first: 20) {
+        totalCount
+        edges { node { ...OperationFields } }
       }
     }
   }

@@ -28,19 +28,26 @@ type Documents = {
     "\n  mutation CreateClone($input: CreateCloneInput!) {\n    createClone(input: $input) { ...CloneRow }\n  }\n": typeof types.CreateCloneDocument,
     "\n  query RdpCredentials($id: ID!) {\n    clone(id: $id) { id rdpCredentials { available unavailableReason protocol host port username password } }\n  }\n": typeof types.RdpCredentialsDocument,
     "\n  fragment CloneState on Clone { id status statusReason failover progressPhase progressPercent updatedAt }\n": typeof types.CloneStateFragmentDoc,
-    "\n  mutation StartFailover($cloneId: ID!) { startFailover(cloneId: $cloneId) { ...CloneState } }\n": typeof types.StartFailoverDocument,
-    "\n  mutation EndFailover($cloneId: ID!, $discard: Boolean) {\n    endFailover(cloneId: $cloneId, discardFailoverState: $discard) { ...CloneState }\n  }\n": typeof types.EndFailoverDocument,
-    "\n  mutation CreateSnapshot($cloneId: ID!) {\n    createSnapshot(cloneId: $cloneId) { id name status trigger startedAt clone { ...CloneState } }\n  }\n": typeof types.CreateSnapshotDocument,
-    "\n  mutation StartClone($cloneId: ID!) { startClone(cloneId: $cloneId) { ...CloneState } }\n": typeof types.StartCloneDocument,
-    "\n  mutation StopClone($cloneId: ID!) { stopClone(cloneId: $cloneId) { ...CloneState } }\n": typeof types.StopCloneDocument,
-    "\n  mutation SuspendClone($cloneId: ID!) { suspendClone(cloneId: $cloneId) { ...CloneState } }\n": typeof types.SuspendCloneDocument,
-    "\n  mutation ResumeClone($cloneId: ID!) { resumeClone(cloneId: $cloneId) { ...CloneState } }\n": typeof types.ResumeCloneDocument,
-    "\n  mutation RebootClone($cloneId: ID!) { rebootClone(cloneId: $cloneId) { ...CloneState } }\n": typeof types.RebootCloneDocument,
-    "\n  mutation DeleteClone($cloneId: ID!) { deleteClone(cloneId: $cloneId) { ...CloneState } }\n": typeof types.DeleteCloneDocument,
+    "\n  fragment OperationFields on Operation {\n    id type status phase error forced requestedAt startedAt finishedAt\n    requestedBy { id username }\n  }\n": typeof types.OperationFieldsFragmentDoc,
+    "\n  fragment CloneAndOperation on Clone { ...CloneState currentOperation { ...OperationFields } }\n": typeof types.CloneAndOperationFragmentDoc,
+    "\n  mutation StartFailover($cloneId: ID!, $force: Boolean, $fencePrimary: Boolean) {\n    startFailover(cloneId: $cloneId, force: $force, fencePrimary: $fencePrimary) { ...CloneAndOperation }\n  }\n": typeof types.StartFailoverDocument,
+    "\n  mutation EndFailover($cloneId: ID!, $discard: Boolean) {\n    endFailover(cloneId: $cloneId, discardFailoverState: $discard) { ...CloneAndOperation }\n  }\n": typeof types.EndFailoverDocument,
+    "\n  mutation CreateSnapshot($cloneId: ID!) {\n    createSnapshot(cloneId: $cloneId) { id name status trigger startedAt clone { ...CloneState } operation { ...OperationFields } }\n  }\n": typeof types.CreateSnapshotDocument,
+    "\n  mutation RestoreClone($cloneId: ID!, $snapshotId: ID!) {\n    restoreClone(cloneId: $cloneId, snapshotId: $snapshotId) { ...CloneAndOperation }\n  }\n": typeof types.RestoreCloneDocument,
+    "\n  mutation StartClone($cloneId: ID!) { startClone(cloneId: $cloneId) { ...CloneAndOperation } }\n": typeof types.StartCloneDocument,
+    "\n  mutation StopClone($cloneId: ID!) { stopClone(cloneId: $cloneId) { ...CloneAndOperation } }\n": typeof types.StopCloneDocument,
+    "\n  mutation SuspendClone($cloneId: ID!) { suspendClone(cloneId: $cloneId) { ...CloneAndOperation } }\n": typeof types.SuspendCloneDocument,
+    "\n  mutation ResumeClone($cloneId: ID!) { resumeClone(cloneId: $cloneId) { ...CloneAndOperation } }\n": typeof types.ResumeCloneDocument,
+    "\n  mutation RebootClone($cloneId: ID!) { rebootClone(cloneId: $cloneId) { ...CloneAndOperation } }\n": typeof types.RebootCloneDocument,
+    "\n  mutation DeleteClone($cloneId: ID!) { deleteClone(cloneId: $cloneId) { ...CloneAndOperation } }\n": typeof types.DeleteCloneDocument,
+    "\n  query Operation($id: ID!) { operation(id: $id) { ...OperationFields } }\n": typeof types.OperationDocument,
+    "\n  subscription OperationChanged($cloneId: ID, $operationId: ID) {\n    operationChanged(cloneId: $cloneId, operationId: $operationId) {\n      at\n      operation { ...OperationFields clone { id } }\n    }\n  }\n": typeof types.OperationChangedDocument,
+    "\n  query FailoverReadiness($id: ID!) {\n    clone(id: $id) {\n      id\n      failoverReadiness {\n        ready overridable reasons status standbyLagSeconds rpoTargetSeconds\n        lastRestore { status finishedAt error }\n      }\n    }\n  }\n": typeof types.FailoverReadinessDocument,
     "\n  query CloneDetails($id: ID!) {\n    clone(id: $id) {\n      ...CloneRow\n      description\n      deletedAt\n      updatedAt\n      network { id name }\n      machine { id name guestIp powerState online cpu ramGb lastOnlineAt }\n    }\n  }\n": typeof types.CloneDetailsDocument,
-    "\n  query CloneSnapshots($id: ID!) {\n    clone(id: $id) {\n      id\n      snapshots(first: 20) {\n        totalCount\n        edges {\n          node { id name trigger status startedAt finishedAt durationMs sizeBytes error prunedAt sourceMachine { id name } }\n        }\n      }\n    }\n  }\n": typeof types.CloneSnapshotsDocument,
+    "\n  query CloneSnapshots($id: ID!) {\n    clone(id: $id) {\n      id\n      snapshots(first: 20) {\n        totalCount\n        edges {\n          node { id name trigger status restorable startedAt finishedAt durationMs sizeBytes error prunedAt sourceMachine { id name } }\n        }\n      }\n    }\n  }\n": typeof types.CloneSnapshotsDocument,
     "\n  query CloneRestores($id: ID!) {\n    clone(id: $id) {\n      id\n      restores(first: 20) {\n        totalCount\n        edges {\n          node { id trigger status startedAt finishedAt error snapshot { id name } targetMachine { id name } }\n        }\n      }\n    }\n  }\n": typeof types.CloneRestoresDocument,
     "\n  query CloneHistory($id: ID!) {\n    clone(id: $id) {\n      id\n      events(first: 20) {\n        totalCount\n        edges { node { id type createdAt actorKind data actor { id username } } }\n      }\n    }\n  }\n": typeof types.CloneHistoryDocument,
+    "\n  query CloneOperations($id: ID!) {\n    clone(id: $id) {\n      id\n      operations(first: 20) {\n        totalCount\n        edges { node { ...OperationFields } }\n      }\n    }\n  }\n": typeof types.CloneOperationsDocument,
 };
 const documents: Documents = {
     "\n  query Me {\n    me { id username name role }\n  }\n": types.MeDocument,
@@ -57,19 +64,26 @@ const documents: Documents = {
     "\n  mutation CreateClone($input: CreateCloneInput!) {\n    createClone(input: $input) { ...CloneRow }\n  }\n": types.CreateCloneDocument,
     "\n  query RdpCredentials($id: ID!) {\n    clone(id: $id) { id rdpCredentials { available unavailableReason protocol host port username password } }\n  }\n": types.RdpCredentialsDocument,
     "\n  fragment CloneState on Clone { id status statusReason failover progressPhase progressPercent updatedAt }\n": types.CloneStateFragmentDoc,
-    "\n  mutation StartFailover($cloneId: ID!) { startFailover(cloneId: $cloneId) { ...CloneState } }\n": types.StartFailoverDocument,
-    "\n  mutation EndFailover($cloneId: ID!, $discard: Boolean) {\n    endFailover(cloneId: $cloneId, discardFailoverState: $discard) { ...CloneState }\n  }\n": types.EndFailoverDocument,
-    "\n  mutation CreateSnapshot($cloneId: ID!) {\n    createSnapshot(cloneId: $cloneId) { id name status trigger startedAt clone { ...CloneState } }\n  }\n": types.CreateSnapshotDocument,
-    "\n  mutation StartClone($cloneId: ID!) { startClone(cloneId: $cloneId) { ...CloneState } }\n": types.StartCloneDocument,
-    "\n  mutation StopClone($cloneId: ID!) { stopClone(cloneId: $cloneId) { ...CloneState } }\n": types.StopCloneDocument,
-    "\n  mutation SuspendClone($cloneId: ID!) { suspendClone(cloneId: $cloneId) { ...CloneState } }\n": types.SuspendCloneDocument,
-    "\n  mutation ResumeClone($cloneId: ID!) { resumeClone(cloneId: $cloneId) { ...CloneState } }\n": types.ResumeCloneDocument,
-    "\n  mutation RebootClone($cloneId: ID!) { rebootClone(cloneId: $cloneId) { ...CloneState } }\n": types.RebootCloneDocument,
-    "\n  mutation DeleteClone($cloneId: ID!) { deleteClone(cloneId: $cloneId) { ...CloneState } }\n": types.DeleteCloneDocument,
+    "\n  fragment OperationFields on Operation {\n    id type status phase error forced requestedAt startedAt finishedAt\n    requestedBy { id username }\n  }\n": types.OperationFieldsFragmentDoc,
+    "\n  fragment CloneAndOperation on Clone { ...CloneState currentOperation { ...OperationFields } }\n": types.CloneAndOperationFragmentDoc,
+    "\n  mutation StartFailover($cloneId: ID!, $force: Boolean, $fencePrimary: Boolean) {\n    startFailover(cloneId: $cloneId, force: $force, fencePrimary: $fencePrimary) { ...CloneAndOperation }\n  }\n": types.StartFailoverDocument,
+    "\n  mutation EndFailover($cloneId: ID!, $discard: Boolean) {\n    endFailover(cloneId: $cloneId, discardFailoverState: $discard) { ...CloneAndOperation }\n  }\n": types.EndFailoverDocument,
+    "\n  mutation CreateSnapshot($cloneId: ID!) {\n    createSnapshot(cloneId: $cloneId) { id name status trigger startedAt clone { ...CloneState } operation { ...OperationFields } }\n  }\n": types.CreateSnapshotDocument,
+    "\n  mutation RestoreClone($cloneId: ID!, $snapshotId: ID!) {\n    restoreClone(cloneId: $cloneId, snapshotId: $snapshotId) { ...CloneAndOperation }\n  }\n": types.RestoreCloneDocument,
+    "\n  mutation StartClone($cloneId: ID!) { startClone(cloneId: $cloneId) { ...CloneAndOperation } }\n": types.StartCloneDocument,
+    "\n  mutation StopClone($cloneId: ID!) { stopClone(cloneId: $cloneId) { ...CloneAndOperation } }\n": types.StopCloneDocument,
+    "\n  mutation SuspendClone($cloneId: ID!) { suspendClone(cloneId: $cloneId) { ...CloneAndOperation } }\n": types.SuspendCloneDocument,
+    "\n  mutation ResumeClone($cloneId: ID!) { resumeClone(cloneId: $cloneId) { ...CloneAndOperation } }\n": types.ResumeCloneDocument,
+    "\n  mutation RebootClone($cloneId: ID!) { rebootClone(cloneId: $cloneId) { ...CloneAndOperation } }\n": types.RebootCloneDocument,
+    "\n  mutation DeleteClone($cloneId: ID!) { deleteClone(cloneId: $cloneId) { ...CloneAndOperation } }\n": types.DeleteCloneDocument,
+    "\n  query Operation($id: ID!) { operation(id: $id) { ...OperationFields } }\n": types.OperationDocument,
+    "\n  subscription OperationChanged($cloneId: ID, $operationId: ID) {\n    operationChanged(cloneId: $cloneId, operationId: $operationId) {\n      at\n      operation { ...OperationFields clone { id } }\n    }\n  }\n": types.OperationChangedDocument,
+    "\n  query FailoverReadiness($id: ID!) {\n    clone(id: $id) {\n      id\n      failoverReadiness {\n        ready overridable reasons status standbyLagSeconds rpoTargetSeconds\n        lastRestore { status finishedAt error }\n      }\n    }\n  }\n": types.FailoverReadinessDocument,
     "\n  query CloneDetails($id: ID!) {\n    clone(id: $id) {\n      ...CloneRow\n      description\n      deletedAt\n      updatedAt\n      network { id name }\n      machine { id name guestIp powerState online cpu ramGb lastOnlineAt }\n    }\n  }\n": types.CloneDetailsDocument,
-    "\n  query CloneSnapshots($id: ID!) {\n    clone(id: $id) {\n      id\n      snapshots(first: 20) {\n        totalCount\n        edges {\n          node { id name trigger status startedAt finishedAt durationMs sizeBytes error prunedAt sourceMachine { id name } }\n        }\n      }\n    }\n  }\n": types.CloneSnapshotsDocument,
+    "\n  query CloneSnapshots($id: ID!) {\n    clone(id: $id) {\n      id\n      snapshots(first: 20) {\n        totalCount\n        edges {\n          node { id name trigger status restorable startedAt finishedAt durationMs sizeBytes error prunedAt sourceMachine { id name } }\n        }\n      }\n    }\n  }\n": types.CloneSnapshotsDocument,
     "\n  query CloneRestores($id: ID!) {\n    clone(id: $id) {\n      id\n      restores(first: 20) {\n        totalCount\n        edges {\n          node { id trigger status startedAt finishedAt error snapshot { id name } targetMachine { id name } }\n        }\n      }\n    }\n  }\n": types.CloneRestoresDocument,
     "\n  query CloneHistory($id: ID!) {\n    clone(id: $id) {\n      id\n      events(first: 20) {\n        totalCount\n        edges { node { id type createdAt actorKind data actor { id username } } }\n      }\n    }\n  }\n": types.CloneHistoryDocument,
+    "\n  query CloneOperations($id: ID!) {\n    clone(id: $id) {\n      id\n      operations(first: 20) {\n        totalCount\n        edges { node { ...OperationFields } }\n      }\n    }\n  }\n": types.CloneOperationsDocument,
 };
 
 /**
@@ -145,39 +159,63 @@ export function graphql(source: "\n  fragment CloneState on Clone { id status st
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation StartFailover($cloneId: ID!) { startFailover(cloneId: $cloneId) { ...CloneState } }\n"): (typeof documents)["\n  mutation StartFailover($cloneId: ID!) { startFailover(cloneId: $cloneId) { ...CloneState } }\n"];
+export function graphql(source: "\n  fragment OperationFields on Operation {\n    id type status phase error forced requestedAt startedAt finishedAt\n    requestedBy { id username }\n  }\n"): (typeof documents)["\n  fragment OperationFields on Operation {\n    id type status phase error forced requestedAt startedAt finishedAt\n    requestedBy { id username }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation EndFailover($cloneId: ID!, $discard: Boolean) {\n    endFailover(cloneId: $cloneId, discardFailoverState: $discard) { ...CloneState }\n  }\n"): (typeof documents)["\n  mutation EndFailover($cloneId: ID!, $discard: Boolean) {\n    endFailover(cloneId: $cloneId, discardFailoverState: $discard) { ...CloneState }\n  }\n"];
+export function graphql(source: "\n  fragment CloneAndOperation on Clone { ...CloneState currentOperation { ...OperationFields } }\n"): (typeof documents)["\n  fragment CloneAndOperation on Clone { ...CloneState currentOperation { ...OperationFields } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation CreateSnapshot($cloneId: ID!) {\n    createSnapshot(cloneId: $cloneId) { id name status trigger startedAt clone { ...CloneState } }\n  }\n"): (typeof documents)["\n  mutation CreateSnapshot($cloneId: ID!) {\n    createSnapshot(cloneId: $cloneId) { id name status trigger startedAt clone { ...CloneState } }\n  }\n"];
+export function graphql(source: "\n  mutation StartFailover($cloneId: ID!, $force: Boolean, $fencePrimary: Boolean) {\n    startFailover(cloneId: $cloneId, force: $force, fencePrimary: $fencePrimary) { ...CloneAndOperation }\n  }\n"): (typeof documents)["\n  mutation StartFailover($cloneId: ID!, $force: Boolean, $fencePrimary: Boolean) {\n    startFailover(cloneId: $cloneId, force: $force, fencePrimary: $fencePrimary) { ...CloneAndOperation }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation StartClone($cloneId: ID!) { startClone(cloneId: $cloneId) { ...CloneState } }\n"): (typeof documents)["\n  mutation StartClone($cloneId: ID!) { startClone(cloneId: $cloneId) { ...CloneState } }\n"];
+export function graphql(source: "\n  mutation EndFailover($cloneId: ID!, $discard: Boolean) {\n    endFailover(cloneId: $cloneId, discardFailoverState: $discard) { ...CloneAndOperation }\n  }\n"): (typeof documents)["\n  mutation EndFailover($cloneId: ID!, $discard: Boolean) {\n    endFailover(cloneId: $cloneId, discardFailoverState: $discard) { ...CloneAndOperation }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation StopClone($cloneId: ID!) { stopClone(cloneId: $cloneId) { ...CloneState } }\n"): (typeof documents)["\n  mutation StopClone($cloneId: ID!) { stopClone(cloneId: $cloneId) { ...CloneState } }\n"];
+export function graphql(source: "\n  mutation CreateSnapshot($cloneId: ID!) {\n    createSnapshot(cloneId: $cloneId) { id name status trigger startedAt clone { ...CloneState } operation { ...OperationFields } }\n  }\n"): (typeof documents)["\n  mutation CreateSnapshot($cloneId: ID!) {\n    createSnapshot(cloneId: $cloneId) { id name status trigger startedAt clone { ...CloneState } operation { ...OperationFields } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation SuspendClone($cloneId: ID!) { suspendClone(cloneId: $cloneId) { ...CloneState } }\n"): (typeof documents)["\n  mutation SuspendClone($cloneId: ID!) { suspendClone(cloneId: $cloneId) { ...CloneState } }\n"];
+export function graphql(source: "\n  mutation RestoreClone($cloneId: ID!, $snapshotId: ID!) {\n    restoreClone(cloneId: $cloneId, snapshotId: $snapshotId) { ...CloneAndOperation }\n  }\n"): (typeof documents)["\n  mutation RestoreClone($cloneId: ID!, $snapshotId: ID!) {\n    restoreClone(cloneId: $cloneId, snapshotId: $snapshotId) { ...CloneAndOperation }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation ResumeClone($cloneId: ID!) { resumeClone(cloneId: $cloneId) { ...CloneState } }\n"): (typeof documents)["\n  mutation ResumeClone($cloneId: ID!) { resumeClone(cloneId: $cloneId) { ...CloneState } }\n"];
+export function graphql(source: "\n  mutation StartClone($cloneId: ID!) { startClone(cloneId: $cloneId) { ...CloneAndOperation } }\n"): (typeof documents)["\n  mutation StartClone($cloneId: ID!) { startClone(cloneId: $cloneId) { ...CloneAndOperation } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation RebootClone($cloneId: ID!) { rebootClone(cloneId: $cloneId) { ...CloneState } }\n"): (typeof documents)["\n  mutation RebootClone($cloneId: ID!) { rebootClone(cloneId: $cloneId) { ...CloneState } }\n"];
+export function graphql(source: "\n  mutation StopClone($cloneId: ID!) { stopClone(cloneId: $cloneId) { ...CloneAndOperation } }\n"): (typeof documents)["\n  mutation StopClone($cloneId: ID!) { stopClone(cloneId: $cloneId) { ...CloneAndOperation } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation DeleteClone($cloneId: ID!) { deleteClone(cloneId: $cloneId) { ...CloneState } }\n"): (typeof documents)["\n  mutation DeleteClone($cloneId: ID!) { deleteClone(cloneId: $cloneId) { ...CloneState } }\n"];
+export function graphql(source: "\n  mutation SuspendClone($cloneId: ID!) { suspendClone(cloneId: $cloneId) { ...CloneAndOperation } }\n"): (typeof documents)["\n  mutation SuspendClone($cloneId: ID!) { suspendClone(cloneId: $cloneId) { ...CloneAndOperation } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ResumeClone($cloneId: ID!) { resumeClone(cloneId: $cloneId) { ...CloneAndOperation } }\n"): (typeof documents)["\n  mutation ResumeClone($cloneId: ID!) { resumeClone(cloneId: $cloneId) { ...CloneAndOperation } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RebootClone($cloneId: ID!) { rebootClone(cloneId: $cloneId) { ...CloneAndOperation } }\n"): (typeof documents)["\n  mutation RebootClone($cloneId: ID!) { rebootClone(cloneId: $cloneId) { ...CloneAndOperation } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteClone($cloneId: ID!) { deleteClone(cloneId: $cloneId) { ...CloneAndOperation } }\n"): (typeof documents)["\n  mutation DeleteClone($cloneId: ID!) { deleteClone(cloneId: $cloneId) { ...CloneAndOperation } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Operation($id: ID!) { operation(id: $id) { ...OperationFields } }\n"): (typeof documents)["\n  query Operation($id: ID!) { operation(id: $id) { ...OperationFields } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription OperationChanged($cloneId: ID, $operationId: ID) {\n    operationChanged(cloneId: $cloneId, operationId: $operationId) {\n      at\n      operation { ...OperationFields clone { id } }\n    }\n  }\n"): (typeof documents)["\n  subscription OperationChanged($cloneId: ID, $operationId: ID) {\n    operationChanged(cloneId: $cloneId, operationId: $operationId) {\n      at\n      operation { ...OperationFields clone { id } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query FailoverReadiness($id: ID!) {\n    clone(id: $id) {\n      id\n      failoverReadiness {\n        ready overridable reasons status standbyLagSeconds rpoTargetSeconds\n        lastRestore { status finishedAt error }\n      }\n    }\n  }\n"): (typeof documents)["\n  query FailoverReadiness($id: ID!) {\n    clone(id: $id) {\n      id\n      failoverReadiness {\n        ready overridable reasons status standbyLagSeconds rpoTargetSeconds\n        lastRestore { status finishedAt error }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -185,7 +223,7 @@ export function graphql(source: "\n  query CloneDetails($id: ID!) {\n    clone(i
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query CloneSnapshots($id: ID!) {\n    clone(id: $id) {\n      id\n      snapshots(first: 20) {\n        totalCount\n        edges {\n          node { id name trigger status startedAt finishedAt durationMs sizeBytes error prunedAt sourceMachine { id name } }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query CloneSnapshots($id: ID!) {\n    clone(id: $id) {\n      id\n      snapshots(first: 20) {\n        totalCount\n        edges {\n          node { id name trigger status startedAt finishedAt durationMs sizeBytes error prunedAt sourceMachine { id name } }\n        }\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  query CloneSnapshots($id: ID!) {\n    clone(id: $id) {\n      id\n      snapshots(first: 20) {\n        totalCount\n        edges {\n          node { id name trigger status restorable startedAt finishedAt durationMs sizeBytes error prunedAt sourceMachine { id name } }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query CloneSnapshots($id: ID!) {\n    clone(id: $id) {\n      id\n      snapshots(first: 20) {\n        totalCount\n        edges {\n          node { id name trigger status restorable startedAt finishedAt durationMs sizeBytes error prunedAt sourceMachine { id name } }\n        }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -194,6 +232,10 @@ export function graphql(source: "\n  query CloneRestores($id: ID!) {\n    clone(
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query CloneHistory($id: ID!) {\n    clone(id: $id) {\n      id\n      events(first: 20) {\n        totalCount\n        edges { node { id type createdAt actorKind data actor { id username } } }\n      }\n    }\n  }\n"): (typeof documents)["\n  query CloneHistory($id: ID!) {\n    clone(id: $id) {\n      id\n      events(first: 20) {\n        totalCount\n        edges { node { id type createdAt actorKind data actor { id username } } }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query CloneOperations($id: ID!) {\n    clone(id: $id) {\n      id\n      operations(first: 20) {\n        totalCount\n        edges { node { ...OperationFields } }\n      }\n    }\n  }\n"): (typeof documents)["\n  query CloneOperations($id: ID!) {\n    clone(id: $id) {\n      id\n      operations(first: 20) {\n        totalCount\n        edges { node { ...OperationFields } }\n      }\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

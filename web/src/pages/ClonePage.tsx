@@ -5,8 +5,9 @@ import { CloneActions } from '../components/CloneActions';
 import { LiveEvents, LiveStatus } from '../components/LiveUpdates';
 import { KindBadge, StatusBadge } from '../components/StatusBadge';
 import { CloneDetailsQuery, CloneHistoryQuery, CloneRestoresQuery, CloneSnapshotsQuery } from '../operations';
-import { CloneOperations } from '../pending-api/CloneOperations';
-import { formatLag } from '../pending-api/FailoverReadiness';
+import { CloneOperations } from '../components/CloneOperations';
+import { formatLag } from '../components/FailoverReadiness';
+import { RestoreSnapshot } from '../components/RestoreSnapshot';
 import { Link } from '../router';
 
 const when = (iso: string | null | undefined) => (iso ? <time dateTime={iso}>{new Date(iso).toLocaleString()}</time> : '—');
@@ -53,18 +54,19 @@ export function ClonePage({ id }: { id: string }) {
         </dl>
       </section>
 
-      <CloneOperations events={events?.edges.map((e) => e.node) ?? []} />
+      <CloneOperations cloneId={clone.id} live={live} />
 
       <section aria-labelledby="snapshots-title">
         <h2 id="snapshots-title">Snapshots ({snapshots?.totalCount ?? '…'})</h2>
         <table data-testid="snapshots">
-          <thead><tr><th scope="col">Name</th><th scope="col">Trigger</th><th scope="col">Status</th><th scope="col">Source</th><th scope="col">Started</th><th scope="col">Finished</th><th scope="col">Size</th><th scope="col">Error</th></tr></thead>
+          <thead><tr><th scope="col">Name</th><th scope="col">Trigger</th><th scope="col">Status</th><th scope="col">Source</th><th scope="col">Started</th><th scope="col">Finished</th><th scope="col">Size</th><th scope="col">Error</th><th scope="col">Restore</th></tr></thead>
           <tbody>
-            {snapshots?.edges.length === 0 && <tr><td colSpan={8}>No snapshots of this clone.</td></tr>}
+            {snapshots?.edges.length === 0 && <tr><td colSpan={9}>No snapshots of this clone.</td></tr>}
             {snapshots?.edges.map(({ node: s }) => (
               <tr key={s.id}>
                 <td>{s.name}{s.prunedAt ? ' (pruned)' : ''}</td><td>{s.trigger}</td><td>{s.status}</td><td>{s.sourceMachine.name}</td>
                 <td>{when(s.startedAt)}</td><td>{when(s.finishedAt)}</td><td>{bytes(s.sizeBytes)}</td><td>{s.error ?? ''}</td>
+                <td><RestoreSnapshot clone={clone} snapshot={s} /></td>
               </tr>
             ))}
           </tbody>
