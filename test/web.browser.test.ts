@@ -257,6 +257,16 @@ describe.skipIf(!found.path || !built)('the web app in headless Chromium', () =>
     expect(operationRows.find((r) => r.startsWith('START_FAILOVER (forced)'))).toMatch(/succeeded\s+admin/);
     expect(operationRows.find((r) => r.startsWith('CREATE_SNAPSHOT'))).toMatch(/succeeded\s+admin/);
     await shot(page, 'clone-page');
+
+    // Restore the FAILBACK snapshot (restorable: DONE and still in vSphere): a confirmation, then
+    // the RESTORE operation followed to SUCCEEDED in the snapshot's row, and listed.
+    const failback = page.getByTestId('snapshots').locator('tbody tr', { hasText: 'FAILBACK' });
+    await failback.getByRole('button', { name: /^Restore this snapshot/ }).click();
+    expect(await page.getByRole('dialog').innerText()).toContain('its current state is replaced');
+    await page.getByRole('dialog').getByRole('button', { name: 'Yes, restore' }).click();
+    await expect.poll(() => failback.getByTestId('action-outcome').getAttribute('data-operation-status'), { timeout: LIVE, interval: 100 }).toBe('SUCCEEDED');
+    await expect.poll(async () => (await operations.locator('tbody tr').allInnerTexts()).some((r) => /^RESTORE\s+succeeded\s+admin/.test(r)), { timeout: LIVE, interval: 200 }).toBe(true);
+    await expect.poll(() => page.getByTestId('status').innerText(), SOON).toContain('Running');
     expect(await page.evaluate(() => (window as unknown as { enclaveMark?: number }).enclaveMark)).toBe(1);
 
     // Delete: irreversible, says the confirmation; the clone ends DELETED and leaves the list.

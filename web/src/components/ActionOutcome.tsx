@@ -2,6 +2,7 @@
 // accepted with the Operation it queued, which is then followed live through `operationChanged`
 // (QUEUED → RUNNING with its phase → SUCCEEDED, or FAILED / CANCELLED with its error). graphcache
 // keeps one record per Operation, so the subscription's changes reach every place that shows it.
+import { useEffect, useState } from 'react';
 import { useQuery, useSubscription } from 'urql';
 import type { ApiError } from '../errors';
 import { OperationChangedSubscription, OperationQuery } from '../operations';
@@ -29,9 +30,16 @@ const FINISHED = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
 
 function FollowedOperation({ label, operationId }: { label: string; operationId: string }) {
   // Subscribed first, then read: a change between the two is in the read's answer or in the feed.
-  const [{ data: live }] = useSubscription({ query: OperationChangedSubscription, variables: { operationId } });
+  // Once the operation has finished the feed is closed (the API allows 20 subscriptions per
+  // connection, and a page may show many outcomes).
+  const [finished, setFinished] = useState(false);
+  const [{ data: live }] = useSubscription({ query: OperationChangedSubscription, variables: { operationId }, pause: finished });
   const [{ data }] = useQuery({ query: OperationQuery, variables: { id: operationId } });
   const op = live?.operationChanged.operation ?? data?.operation;
+  const done = op ? FINISHED.has(op.status) : false;
+  useEffect(() => {
+    if (done) setFinished(true);
+  }, [done]);
   if (!op) return <Line text={`${label}: accepted.`} />;
   const failed = op.status === 'FAILED' || op.status === 'CANCELLED';
   return (

@@ -18,7 +18,7 @@ export function CloneOperations({ cloneId, live }: { cloneId: string; live: bool
       {error && <p role="alert" className="error">Could not load the operations: {error.message}</p>}
       <table data-testid="operations">
         <thead>
-          <tr><th scope="col">Type</th><th scope="col">Status</th><th scope="col">Requested by</th><th scope="col">Requested</th><th scope="col">Started</th><th scope="col">Finished</th></tr>
+          <tr><th scope="col">Type</th><th scope="col">Status (phase or error)</th><th scope="col">Requested by</th><th scope="col">Requested</th><th scope="col">Started</th><th scope="col">Finished</th></tr>
         </thead>
         <tbody>
           {operations?.edges.length === 0 && <tr><td colSpan={6}>No operations yet.</td></tr>}
