@@ -378,7 +378,7 @@ export type CreateConfigurationMutationVariables = Exact<{
 }>;
 
 
-export type CreateConfigurationMutation = { createConfiguration: { id: string, name: string, scheduleCron: string | null, scheduleIntervalSeconds: number | null, retention: number, autoRestore: boolean, rpoTargetSeconds: number, createdAt: string, updatedAt: string, application: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } } };
+export type CreateConfigurationMutation = { createConfiguration: { id: string, name: string, scheduleCron: string | null, scheduleIntervalSeconds: number | null, retention: number, autoRestore: boolean, rpoTargetSeconds: number, createdAt: string, updatedAt: string, application: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null } } };
 
 export type UpdateConfigurationMutationVariables = Exact<{
   configurationId: string;
@@ -386,7 +386,7 @@ export type UpdateConfigurationMutationVariables = Exact<{
 }>;
 
 
-export type UpdateConfigurationMutation = { updateConfiguration: { id: string, name: string, scheduleCron: string | null, scheduleIntervalSeconds: number | null, retention: number, autoRestore: boolean, rpoTargetSeconds: number, createdAt: string, updatedAt: string, application: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } } };
+export type UpdateConfigurationMutation = { updateConfiguration: { id: string, name: string, scheduleCron: string | null, scheduleIntervalSeconds: number | null, retention: number, autoRestore: boolean, rpoTargetSeconds: number, createdAt: string, updatedAt: string, application: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null } } };
 
 export type SyncInventoryMutationVariables = Exact<{ [key: string]: never; }>;
 
@@ -398,28 +398,28 @@ export type RegisterPrimaryMachineMutationVariables = Exact<{
 }>;
 
 
-export type RegisterPrimaryMachineMutation = { registerPrimaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } };
+export type RegisterPrimaryMachineMutation = { registerPrimaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null } };
 
 export type RegisterImageMutationVariables = Exact<{
   input: RegisterImageInput;
 }>;
 
 
-export type RegisterImageMutation = { registerImage: { id: string, name: string, guestOs: string, defaultCpu: number, defaultRamGb: number, vsphereRef: string, removedAt: string | null, application: { id: string, name: string } } };
+export type RegisterImageMutation = { registerImage: { id: string, name: string, guestOs: string, defaultCpu: number, defaultRamGb: number, vsphereRef: string, guestOsFamily: GuestOsFamily, removedAt: string | null, retiredAt: string | null, application: { id: string, name: string } } };
 
 export type RetirePrimaryMachineMutationVariables = Exact<{
   machineId: string;
 }>;
 
 
-export type RetirePrimaryMachineMutation = { retirePrimaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } };
+export type RetirePrimaryMachineMutation = { retirePrimaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null } };
 
 export type RetireImageMutationVariables = Exact<{
   imageId: string;
 }>;
 
 
-export type RetireImageMutation = { retireImage: { id: string, name: string, guestOs: string, defaultCpu: number, defaultRamGb: number, vsphereRef: string, removedAt: string | null, application: { id: string, name: string } } };
+export type RetireImageMutation = { retireImage: { id: string, name: string, guestOs: string, defaultCpu: number, defaultRamGb: number, vsphereRef: string, guestOsFamily: GuestOsFamily, removedAt: string | null, retiredAt: string | null, application: { id: string, name: string } } };
 
 export type SetUserRoleMutationVariables = Exact<{
   userId: string;
@@ -452,17 +452,17 @@ export type ResetUserPasswordMutation = { resetUserPassword: { password: string,
 
 export type UserFieldsFragment = { id: string, username: string, name: string, role: Role, createdAt: string, disabledAt: string | null };
 
-export type MachineFieldsFragment = { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null };
+export type MachineFieldsFragment = { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null };
 
 export type NetworkFieldsFragment = { id: string, name: string, kind: NetworkKind, vsphereRef: string, removedAt: string | null };
 
 export type ApplicationFieldsFragment = { id: string, name: string, description: string, createdAt: string };
 
-export type VmImageFieldsFragment = { id: string, name: string, guestOs: string, defaultCpu: number, defaultRamGb: number, vsphereRef: string, removedAt: string | null, application: { id: string, name: string } };
+export type VmImageFieldsFragment = { id: string, name: string, guestOs: string, defaultCpu: number, defaultRamGb: number, vsphereRef: string, guestOsFamily: GuestOsFamily, removedAt: string | null, retiredAt: string | null, application: { id: string, name: string } };
 
-export type ConfigurationFieldsFragment = { id: string, name: string, scheduleCron: string | null, scheduleIntervalSeconds: number | null, retention: number, autoRestore: boolean, rpoTargetSeconds: number, createdAt: string, updatedAt: string, application: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } };
+export type ConfigurationFieldsFragment = { id: string, name: string, scheduleCron: string | null, scheduleIntervalSeconds: number | null, retention: number, autoRestore: boolean, rpoTargetSeconds: number, createdAt: string, updatedAt: string, application: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null } };
 
-export type CloneFieldsFragment = { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } | null };
+export type CloneFieldsFragment = { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null } | null };
 
 export type SnapshotFieldsFragment = { id: string, name: string, status: SnapshotStatus, trigger: SnapshotTrigger, startedAt: string, finishedAt: string | null, durationMs: number | null, sizeBytes: number | null, error: string | null, prunedAt: string | null, prunedReason: SnapshotPruneReason | null, restorable: boolean, configuration: { id: string, name: string }, sourceMachine: { id: string, name: string, kind: MachineKind }, clone: { id: string, name: string } | null, requestedBy: { id: string, username: string } | null, retryOf: { id: string } | null };
 
@@ -498,14 +498,14 @@ export type CreateCloneMutationVariables = Exact<{
 }>;
 
 
-export type CreateCloneMutation = { createClone: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } | null } };
+export type CreateCloneMutation = { createClone: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null } | null } };
 
 export type DeleteCloneMutationVariables = Exact<{
   cloneId: string;
 }>;
 
 
-export type DeleteCloneMutation = { deleteClone: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, currentOperation: { id: string, type: OperationType, status: OperationStatus, phase: string | null, error: string | null, forced: boolean, options: unknown, requestedAt: string, startedAt: string | null, finishedAt: string | null, requestedBy: { id: string, username: string, name: string } | null, snapshot: { id: string, name: string, status: SnapshotStatus } | null, clone: { id: string, name: string } } | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } | null } };
+export type DeleteCloneMutation = { deleteClone: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, currentOperation: { id: string, type: OperationType, status: OperationStatus, phase: string | null, error: string | null, forced: boolean, options: unknown, requestedAt: string, startedAt: string | null, finishedAt: string | null, requestedBy: { id: string, username: string, name: string } | null, snapshot: { id: string, name: string, status: SnapshotStatus } | null, clone: { id: string, name: string } } | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null } | null } };
 
 export type StartFailoverMutationVariables = Exact<{
   cloneId: string;
@@ -514,7 +514,7 @@ export type StartFailoverMutationVariables = Exact<{
 }>;
 
 
-export type StartFailoverMutation = { startFailover: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, currentOperation: { id: string, type: OperationType, status: OperationStatus, phase: string | null, error: string | null, forced: boolean, options: unknown, requestedAt: string, startedAt: string | null, finishedAt: string | null, requestedBy: { id: string, username: string, name: string } | null, snapshot: { id: string, name: string, status: SnapshotStatus } | null, clone: { id: string, name: string } } | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } | null } };
+export type StartFailoverMutation = { startFailover: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, currentOperation: { id: string, type: OperationType, status: OperationStatus, phase: string | null, error: string | null, forced: boolean, options: unknown, requestedAt: string, startedAt: string | null, finishedAt: string | null, requestedBy: { id: string, username: string, name: string } | null, snapshot: { id: string, name: string, status: SnapshotStatus } | null, clone: { id: string, name: string } } | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null } | null } };
 
 export type EndFailoverMutationVariables = Exact<{
   cloneId: string;
@@ -522,7 +522,7 @@ export type EndFailoverMutationVariables = Exact<{
 }>;
 
 
-export type EndFailoverMutation = { endFailover: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, currentOperation: { id: string, type: OperationType, status: OperationStatus, phase: string | null, error: string | null, forced: boolean, options: unknown, requestedAt: string, startedAt: string | null, finishedAt: string | null, requestedBy: { id: string, username: string, name: string } | null, snapshot: { id: string, name: string, status: SnapshotStatus } | null, clone: { id: string, name: string } } | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } | null } };
+export type EndFailoverMutation = { endFailover: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, currentOperation: { id: string, type: OperationType, status: OperationStatus, phase: string | null, error: string | null, forced: boolean, options: unknown, requestedAt: string, startedAt: string | null, finishedAt: string | null, requestedBy: { id: string, username: string, name: string } | null, snapshot: { id: string, name: string, status: SnapshotStatus } | null, clone: { id: string, name: string } } | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null } | null } };
 
 export type RestoreCloneMutationVariables = Exact<{
   cloneId: string;
@@ -530,7 +530,7 @@ export type RestoreCloneMutationVariables = Exact<{
 }>;
 
 
-export type RestoreCloneMutation = { restoreClone: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, currentOperation: { id: string, type: OperationType, status: OperationStatus, phase: string | null, error: string | null, forced: boolean, options: unknown, requestedAt: string, startedAt: string | null, finishedAt: string | null, requestedBy: { id: string, username: string, name: string } | null, snapshot: { id: string, name: string, status: SnapshotStatus } | null, clone: { id: string, name: string } } | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } | null } };
+export type RestoreCloneMutation = { restoreClone: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, currentOperation: { id: string, type: OperationType, status: OperationStatus, phase: string | null, error: string | null, forced: boolean, options: unknown, requestedAt: string, startedAt: string | null, finishedAt: string | null, requestedBy: { id: string, username: string, name: string } | null, snapshot: { id: string, name: string, status: SnapshotStatus } | null, clone: { id: string, name: string } } | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null } | null } };
 
 export type CreateSnapshotMutationVariables = Exact<{
   cloneId: string;
@@ -558,35 +558,35 @@ export type StartCloneMutationVariables = Exact<{
 }>;
 
 
-export type StartCloneMutation = { startClone: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, currentOperation: { id: string, type: OperationType, status: OperationStatus, phase: string | null, error: string | null, forced: boolean, options: unknown, requestedAt: string, startedAt: string | null, finishedAt: string | null, requestedBy: { id: string, username: string, name: string } | null, snapshot: { id: string, name: string, status: SnapshotStatus } | null, clone: { id: string, name: string } } | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } | null } };
+export type StartCloneMutation = { startClone: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, currentOperation: { id: string, type: OperationType, status: OperationStatus, phase: string | null, error: string | null, forced: boolean, options: unknown, requestedAt: string, startedAt: string | null, finishedAt: string | null, requestedBy: { id: string, username: string, name: string } | null, snapshot: { id: string, name: string, status: SnapshotStatus } | null, clone: { id: string, name: string } } | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null } | null } };
 
 export type StopCloneMutationVariables = Exact<{
   cloneId: string;
 }>;
 
 
-export type StopCloneMutation = { stopClone: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, currentOperation: { id: string, type: OperationType, status: OperationStatus, phase: string | null, error: string | null, forced: boolean, options: unknown, requestedAt: string, startedAt: string | null, finishedAt: string | null, requestedBy: { id: string, username: string, name: string } | null, snapshot: { id: string, name: string, status: SnapshotStatus } | null, clone: { id: string, name: string } } | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } | null } };
+export type StopCloneMutation = { stopClone: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, currentOperation: { id: string, type: OperationType, status: OperationStatus, phase: string | null, error: string | null, forced: boolean, options: unknown, requestedAt: string, startedAt: string | null, finishedAt: string | null, requestedBy: { id: string, username: string, name: string } | null, snapshot: { id: string, name: string, status: SnapshotStatus } | null, clone: { id: string, name: string } } | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null } | null } };
 
 export type SuspendCloneMutationVariables = Exact<{
   cloneId: string;
 }>;
 
 
-export type SuspendCloneMutation = { suspendClone: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, currentOperation: { id: string, type: OperationType, status: OperationStatus, phase: string | null, error: string | null, forced: boolean, options: unknown, requestedAt: string, startedAt: string | null, finishedAt: string | null, requestedBy: { id: string, username: string, name: string } | null, snapshot: { id: string, name: string, status: SnapshotStatus } | null, clone: { id: string, name: string } } | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } | null } };
+export type SuspendCloneMutation = { suspendClone: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, currentOperation: { id: string, type: OperationType, status: OperationStatus, phase: string | null, error: string | null, forced: boolean, options: unknown, requestedAt: string, startedAt: string | null, finishedAt: string | null, requestedBy: { id: string, username: string, name: string } | null, snapshot: { id: string, name: string, status: SnapshotStatus } | null, clone: { id: string, name: string } } | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null } | null } };
 
 export type ResumeCloneMutationVariables = Exact<{
   cloneId: string;
 }>;
 
 
-export type ResumeCloneMutation = { resumeClone: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, currentOperation: { id: string, type: OperationType, status: OperationStatus, phase: string | null, error: string | null, forced: boolean, options: unknown, requestedAt: string, startedAt: string | null, finishedAt: string | null, requestedBy: { id: string, username: string, name: string } | null, snapshot: { id: string, name: string, status: SnapshotStatus } | null, clone: { id: string, name: string } } | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } | null } };
+export type ResumeCloneMutation = { resumeClone: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, currentOperation: { id: string, type: OperationType, status: OperationStatus, phase: string | null, error: string | null, forced: boolean, options: unknown, requestedAt: string, startedAt: string | null, finishedAt: string | null, requestedBy: { id: string, username: string, name: string } | null, snapshot: { id: string, name: string, status: SnapshotStatus } | null, clone: { id: string, name: string } } | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null } | null } };
 
 export type RebootCloneMutationVariables = Exact<{
   cloneId: string;
 }>;
 
 
-export type RebootCloneMutation = { rebootClone: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, currentOperation: { id: string, type: OperationType, status: OperationStatus, phase: string | null, error: string | null, forced: boolean, options: unknown, requestedAt: string, startedAt: string | null, finishedAt: string | null, requestedBy: { id: string, username: string, name: string } | null, snapshot: { id: string, name: string, status: SnapshotStatus } | null, clone: { id: string, name: string } } | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } | null } };
+export type RebootCloneMutation = { rebootClone: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, currentOperation: { id: string, type: OperationType, status: OperationStatus, phase: string | null, error: string | null, forced: boolean, options: unknown, requestedAt: string, startedAt: string | null, finishedAt: string | null, requestedBy: { id: string, username: string, name: string } | null, snapshot: { id: string, name: string, status: SnapshotStatus } | null, clone: { id: string, name: string } } | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null } | null } };
 
 export type ChangePasswordMutationVariables = Exact<{
   oldPassword: string;
@@ -613,7 +613,7 @@ export type CloneQueryVariables = Exact<{
 }>;
 
 
-export type CloneQuery = { clone: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } | null } | null };
+export type CloneQuery = { clone: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null } | null } | null };
 
 export type ClonesQueryVariables = Exact<{
   filter?: CloneFilter | null | undefined;
@@ -625,7 +625,7 @@ export type ClonesQueryVariables = Exact<{
 }>;
 
 
-export type ClonesQuery = { clones: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } | null } }> } };
+export type ClonesQuery = { clones: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null } | null } }> } };
 
 export type CloneRdpCredentialsQueryVariables = Exact<{
   id: string;
@@ -655,7 +655,7 @@ export type MachinesQueryVariables = Exact<{
 }>;
 
 
-export type MachinesQuery = { machines: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } }> } };
+export type MachinesQuery = { machines: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null } }> } };
 
 export type ConfigurationsQueryVariables = Exact<{
   filter?: ConfigurationFilter | null | undefined;
@@ -667,7 +667,7 @@ export type ConfigurationsQueryVariables = Exact<{
 }>;
 
 
-export type ConfigurationsQuery = { configurations: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, name: string, scheduleCron: string | null, scheduleIntervalSeconds: number | null, retention: number, autoRestore: boolean, rpoTargetSeconds: number, createdAt: string, updatedAt: string, application: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } } }> } };
+export type ConfigurationsQuery = { configurations: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, name: string, scheduleCron: string | null, scheduleIntervalSeconds: number | null, retention: number, autoRestore: boolean, rpoTargetSeconds: number, createdAt: string, updatedAt: string, application: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null } } }> } };
 
 export type SnapshotsQueryVariables = Exact<{
   filter?: SnapshotFilter | null | undefined;
@@ -721,7 +721,7 @@ export type NetworksQuery = { networks: Array<{ id: string, name: string, kind: 
 export type VmImagesQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type VmImagesQuery = { vmImages: Array<{ id: string, name: string, guestOs: string, defaultCpu: number, defaultRamGb: number, vsphereRef: string, removedAt: string | null, application: { id: string, name: string } }> };
+export type VmImagesQuery = { vmImages: Array<{ id: string, name: string, guestOs: string, defaultCpu: number, defaultRamGb: number, vsphereRef: string, guestOsFamily: GuestOsFamily, removedAt: string | null, retiredAt: string | null, application: { id: string, name: string } }> };
 
 export type NodeQueryVariables = Exact<{
   id: string;
@@ -814,7 +814,7 @@ export type CloneStatusChangedSubscriptionVariables = Exact<{
 }>;
 
 
-export type CloneStatusChangedSubscription = { cloneStatusChanged: { at: string, status: CloneStatus, failover: boolean, clone: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null } | null } | null } };
+export type CloneStatusChangedSubscription = { cloneStatusChanged: { at: string, status: CloneStatus, failover: boolean, clone: { id: string, name: string, description: string, status: CloneStatus, statusReason: string | null, failover: boolean, cpu: number, ramGb: number, progressPercent: number, progressPhase: string | null, lastRestoredAt: string | null, standbyLagSeconds: number | null, idempotencyKey: string | null, createdAt: string, updatedAt: string, deletedAt: string | null, createdBy: { id: string, username: string, name: string }, image: { id: string, name: string, guestOs: string }, configuration: { id: string, name: string }, network: { id: string, name: string }, primaryMachine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null }, machine: { id: string, name: string, kind: MachineKind, powerState: PowerState, online: boolean, guestIp: string | null, cpu: number, ramGb: number, lastOnlineAt: string | null, vsphereRef: string | null, createdAt: string, removedAt: string | null, retiredAt: string | null } | null } | null } };
 
 export type CloneEventsSubscriptionVariables = Exact<{
   cloneId: string;
@@ -891,7 +891,9 @@ export const VmImageFieldsFragmentDoc = new TypedDocumentString(`
   defaultCpu
   defaultRamGb
   vsphereRef
+  guestOsFamily
   removedAt
+  retiredAt
   application {
     id
     name
@@ -912,6 +914,7 @@ export const MachineFieldsFragmentDoc = new TypedDocumentString(`
   vsphereRef
   createdAt
   removedAt
+  retiredAt
 }
     `, {"fragmentName":"MachineFields"}) as unknown as TypedDocumentString<MachineFieldsFragment, unknown>;
 export const ConfigurationFieldsFragmentDoc = new TypedDocumentString(`
@@ -946,6 +949,7 @@ export const ConfigurationFieldsFragmentDoc = new TypedDocumentString(`
   vsphereRef
   createdAt
   removedAt
+  retiredAt
 }`, {"fragmentName":"ConfigurationFields"}) as unknown as TypedDocumentString<ConfigurationFieldsFragment, unknown>;
 export const CloneFieldsFragmentDoc = new TypedDocumentString(`
     fragment CloneFields on Clone {
@@ -1003,6 +1007,7 @@ export const CloneFieldsFragmentDoc = new TypedDocumentString(`
   vsphereRef
   createdAt
   removedAt
+  retiredAt
 }`, {"fragmentName":"CloneFields"}) as unknown as TypedDocumentString<CloneFieldsFragment, unknown>;
 export const SnapshotFieldsFragmentDoc = new TypedDocumentString(`
     fragment SnapshotFields on Snapshot {
@@ -1218,6 +1223,7 @@ export const CreateConfigurationDocument = new TypedDocumentString(`
   vsphereRef
   createdAt
   removedAt
+  retiredAt
 }
 fragment ConfigurationFields on Configuration {
   id
@@ -1256,6 +1262,7 @@ export const UpdateConfigurationDocument = new TypedDocumentString(`
   vsphereRef
   createdAt
   removedAt
+  retiredAt
 }
 fragment ConfigurationFields on Configuration {
   id
@@ -1299,6 +1306,7 @@ export const RegisterPrimaryMachineDocument = new TypedDocumentString(`
   vsphereRef
   createdAt
   removedAt
+  retiredAt
 }`) as unknown as TypedDocumentString<RegisterPrimaryMachineMutation, RegisterPrimaryMachineMutationVariables>;
 export const RegisterImageDocument = new TypedDocumentString(`
     mutation RegisterImage($input: RegisterImageInput!) {
@@ -1313,7 +1321,9 @@ export const RegisterImageDocument = new TypedDocumentString(`
   defaultCpu
   defaultRamGb
   vsphereRef
+  guestOsFamily
   removedAt
+  retiredAt
   application {
     id
     name
@@ -1338,6 +1348,7 @@ export const RetirePrimaryMachineDocument = new TypedDocumentString(`
   vsphereRef
   createdAt
   removedAt
+  retiredAt
 }`) as unknown as TypedDocumentString<RetirePrimaryMachineMutation, RetirePrimaryMachineMutationVariables>;
 export const RetireImageDocument = new TypedDocumentString(`
     mutation RetireImage($imageId: ID!) {
@@ -1352,7 +1363,9 @@ export const RetireImageDocument = new TypedDocumentString(`
   defaultCpu
   defaultRamGb
   vsphereRef
+  guestOsFamily
   removedAt
+  retiredAt
   application {
     id
     name
@@ -1459,6 +1472,7 @@ export const CreateCloneDocument = new TypedDocumentString(`
   vsphereRef
   createdAt
   removedAt
+  retiredAt
 }
 fragment CloneFields on Clone {
   id
@@ -1524,6 +1538,7 @@ export const DeleteCloneDocument = new TypedDocumentString(`
   vsphereRef
   createdAt
   removedAt
+  retiredAt
 }
 fragment CloneFields on Clone {
   id
@@ -1615,6 +1630,7 @@ export const StartFailoverDocument = new TypedDocumentString(`
   vsphereRef
   createdAt
   removedAt
+  retiredAt
 }
 fragment CloneFields on Clone {
   id
@@ -1706,6 +1722,7 @@ export const EndFailoverDocument = new TypedDocumentString(`
   vsphereRef
   createdAt
   removedAt
+  retiredAt
 }
 fragment CloneFields on Clone {
   id
@@ -1797,6 +1814,7 @@ export const RestoreCloneDocument = new TypedDocumentString(`
   vsphereRef
   createdAt
   removedAt
+  retiredAt
 }
 fragment CloneFields on Clone {
   id
@@ -2037,6 +2055,7 @@ export const StartCloneDocument = new TypedDocumentString(`
   vsphereRef
   createdAt
   removedAt
+  retiredAt
 }
 fragment CloneFields on Clone {
   id
@@ -2128,6 +2147,7 @@ export const StopCloneDocument = new TypedDocumentString(`
   vsphereRef
   createdAt
   removedAt
+  retiredAt
 }
 fragment CloneFields on Clone {
   id
@@ -2219,6 +2239,7 @@ export const SuspendCloneDocument = new TypedDocumentString(`
   vsphereRef
   createdAt
   removedAt
+  retiredAt
 }
 fragment CloneFields on Clone {
   id
@@ -2310,6 +2331,7 @@ export const ResumeCloneDocument = new TypedDocumentString(`
   vsphereRef
   createdAt
   removedAt
+  retiredAt
 }
 fragment CloneFields on Clone {
   id
@@ -2401,6 +2423,7 @@ export const RebootCloneDocument = new TypedDocumentString(`
   vsphereRef
   createdAt
   removedAt
+  retiredAt
 }
 fragment CloneFields on Clone {
   id
@@ -2513,6 +2536,7 @@ export const CloneDocument = new TypedDocumentString(`
   vsphereRef
   createdAt
   removedAt
+  retiredAt
 }
 fragment CloneFields on Clone {
   id
@@ -2591,6 +2615,7 @@ export const ClonesDocument = new TypedDocumentString(`
   vsphereRef
   createdAt
   removedAt
+  retiredAt
 }
 fragment CloneFields on Clone {
   id
@@ -2734,6 +2759,7 @@ export const MachinesDocument = new TypedDocumentString(`
   vsphereRef
   createdAt
   removedAt
+  retiredAt
 }
 fragment PageInfoFields on PageInfo {
   hasNextPage
@@ -2776,6 +2802,7 @@ export const ConfigurationsDocument = new TypedDocumentString(`
   vsphereRef
   createdAt
   removedAt
+  retiredAt
 }
 fragment ConfigurationFields on Configuration {
   id
@@ -2997,7 +3024,9 @@ export const VmImagesDocument = new TypedDocumentString(`
   defaultCpu
   defaultRamGb
   vsphereRef
+  guestOsFamily
   removedAt
+  retiredAt
   application {
     id
     name
@@ -3212,6 +3241,7 @@ export const CloneStatusChangedDocument = new TypedDocumentString(`
   vsphereRef
   createdAt
   removedAt
+  retiredAt
 }
 fragment CloneFields on Clone {
   id
