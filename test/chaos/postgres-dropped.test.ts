@@ -57,7 +57,7 @@ it('answers UNAVAILABLE while the database is away, recovers without a restart, 
     // Every request, read, write or login, is refused with UNAVAILABLE, never INTERNAL.
     for (const response of [
       await readClone(),
-      await gql(stack.api.url, 'mutation($id: ID!) { startFailover(cloneId: $id) { id } }', { id: cloneGid(cloneId) }, admin),
+      await gql(stack.api.url, 'mutation($id: ID!) { startFailover(cloneId: $id, force: true) { id } }', { id: cloneGid(cloneId) }, admin),
       await gql(stack.api.url, 'mutation { login(username: "admin", password: "wrong password") { token } }'),
     ]) {
       expect(response.errors?.map((e) => e.extensions?.code)).toEqual(['UNAVAILABLE']);
@@ -89,7 +89,7 @@ it('answers UNAVAILABLE while the database is away, recovers without a restart, 
   expect(progress.map((e) => (e.data as { phase: string }).phase)).toEqual(['cloning the image', 'powering on', 'waiting for the guest', 'ready']);
   expect(await eventCounts(stack, cloneId)).toMatchObject({ 'clone.created': 1, 'clone.vm_created': 1 });
   // And requests to the workflow go through again.
-  const after = await gql(stack.api.url, 'mutation($id: ID!) { startFailover(cloneId: $id) { id } }', { id: cloneGid(cloneId) }, admin);
+  const after = await gql(stack.api.url, 'mutation($id: ID!) { startFailover(cloneId: $id, force: true) { id } }', { id: cloneGid(cloneId) }, admin);
   expect(after.errors).toBeUndefined();
   await waitForClone(stack, cloneId, (c) => c.failover, 'failover after the outage');
 });

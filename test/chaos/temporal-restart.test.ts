@@ -57,7 +57,7 @@ it('resumes provisioning after the Temporal server is killed and restarted mid-c
   expect(await eventCounts(stack, cloneId)).toMatchObject({ 'clone.created': 1, 'clone.vm_created': 1 });
 
   // The API's Temporal client works again too: a request goes through to the same workflow.
-  const failover = await gql(stack.api.url, 'mutation($id: ID!) { startFailover(cloneId: $id) { id } }', { id: cloneGid(cloneId) }, admin);
+  const failover = await gql(stack.api.url, 'mutation($id: ID!) { startFailover(cloneId: $id, force: true) { id } }', { id: cloneGid(cloneId) }, admin);
   expect(failover.errors).toBeUndefined();
   await waitForClone(stack, cloneId, (c) => c.failover, 'failover after the restart');
 });

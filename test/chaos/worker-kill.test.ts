@@ -44,7 +44,9 @@ it('completes provisioning, failover, failback, a scheduled restore and a delete
     createClone(stack, admin, 'Chaos delete', 0),
   ]);
   for (const id of [toFailOver, toFailBack, toRestore, toDelete]) await waitForClone(stack, id, (c) => c.status === 'RUNNING', 'RUNNING before the faults');
-  await cloneMutation(stack, admin, 'startFailover', toFailBack);
+  // force: a clone that has just come up may not have received a snapshot yet (readiness is
+  // failover.test.ts's subject; this one is the worker's death).
+  await cloneMutation(stack, admin, 'startFailover', toFailBack, ', force: true');
   await waitForClone(stack, toFailBack, (c) => c.failover, 'failover before the failback');
 
   // The long operations first: each is in its restore (a linked clone, the guest, the swap) when the worker dies.
@@ -61,7 +63,7 @@ it('completes provisioning, failover, failback, a scheduled restore and a delete
   // Then the short ones.
   const provisioned = await createClone(stack, admin, 'Chaos provision', 0);
   await cloneMutation(stack, admin, 'deleteClone', toDelete);
-  await cloneMutation(stack, admin, 'startFailover', toFailOver);
+  await cloneMutation(stack, admin, 'startFailover', toFailOver, ', force: true');
   await waitForClone(stack, provisioned, (c) => c.progressPhase === 'cloning the image', 'the clone step');
   await waitForClone(stack, toDelete, (c) => c.status === 'DELETING', 'DELETING');
 
