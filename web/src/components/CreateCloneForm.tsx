@@ -78,7 +78,7 @@ export function CreateCloneForm({ choices, onCreated, onCancel }: { choices: Clo
     const result = await createClone({
       input: {
         name: draft.name,
-        description: draft.description,
+        description: draft.description.trim() || null,
         imageId: draft.imageId,
         configurationId: draft.configurationId,
         networkId: draft.networkId,
@@ -109,8 +109,8 @@ export function CreateCloneForm({ choices, onCreated, onCancel }: { choices: Clo
         <Field id={ids('name')} label="Name" hint="5–64 letters, digits, spaces, - _ . ; starts and ends with a letter or digit" errors={errorsOf('name')}>
           {(d, invalid) => <input id={ids('name')} required value={draft.name} aria-describedby={d} aria-invalid={invalid} onChange={(e) => set('name', e.target.value)} />}
         </Field>
-        <Field id={ids('description')} label="Description" hint="1–128 characters" errors={errorsOf('description')}>
-          {(d, invalid) => <input id={ids('description')} required value={draft.description} aria-describedby={d} aria-invalid={invalid} onChange={(e) => set('description', e.target.value)} />}
+        <Field id={ids('description')} label="Description (optional)" hint="at most 128 characters" errors={errorsOf('description')}>
+          {(d, invalid) => <input id={ids('description')} value={draft.description} aria-describedby={d} aria-invalid={invalid} onChange={(e) => set('description', e.target.value)} />}
         </Field>
         <Field id={ids('imageId')} label="Application image" errors={errorsOf('imageId')}>
           {(d, invalid) => (
