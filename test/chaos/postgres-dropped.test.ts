@@ -86,7 +86,7 @@ it('answers UNAVAILABLE while the database is away, recovers without a restart, 
   // Every write the outage held up landed, once.
   expect(await statusHistory(stack, cloneId)).toEqual(['PROVISIONING>STARTING', 'STARTING>RUNNING']);
   const progress = await stack.prisma.event.findMany({ where: { cloneId, type: 'clone.progress' }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
-  expect(progress.map((e) => (e.data as { phase: string }).phase)).toEqual(['cloning the image', 'powering on', 'waiting for the guest', 'ready']);
+  expect(progress.map((e) => (e.data as { phase: string }).phase)).toEqual(['cloning the image', 'powering on', 'waiting for the guest', 'waiting for the guest customization', 'ready']);
   expect(await eventCounts(stack, cloneId)).toMatchObject({ 'clone.created': 1, 'clone.vm_created': 1 });
   // And requests to the workflow go through again.
   const after = await gql(stack.api.url, 'mutation($id: ID!) { startFailover(cloneId: $id, force: true) { id } }', { id: cloneGid(cloneId) }, admin);
