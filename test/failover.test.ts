@@ -179,7 +179,7 @@ describe('one active system per configuration', () => {
     const opened = stack.subscriptionsOpened();
     const changes = collect<any>(
       ws,
-      `subscription($id: ID!) { operationChanged(cloneId: $id) { operation { type status phase } } }`,
+      `subscription($id: ID!) { operationChanged(cloneId: $id) { status operation { type status phase } } }`,
       { id: clones.a.gid },
       (items) => items.some((i) => i.operationChanged.operation?.status === 'SUCCEEDED'),
     );
@@ -217,7 +217,7 @@ describe('one active system per configuration', () => {
     );
     expect(steps.indexOf('clone.primary_fenced')).toBeLessThan(steps.indexOf('clone.failover_started'));
     if (winnerClone === clones.a) {
-      const seen = (await changes.done).map((i) => i.operationChanged.operation.status);
+      const seen = (await changes.done).map((i) => i.operationChanged.status);
       expect(seen[0]).toBe('QUEUED');
       expect(seen).toContain('RUNNING');
       expect(seen.at(-1)).toBe('SUCCEEDED');

@@ -128,6 +128,13 @@ const OperationChange = builder.objectRef<OperationMessage>('OperationChange').i
   description: 'An Operation was queued or changed (status, phase, error).',
   fields: (t) => ({
     at: t.field({ type: 'DateTime', resolve: (m) => new Date(m.at) }),
+    status: t.field({
+      type: OperationStatus,
+      description:
+        'The status this change set, in the order the changes happened (`operation` is read when the change is ' +
+        'delivered and may have moved on). CANCELLED with a null `operation`: the request was refused.',
+      resolve: (m) => m.status as typeof OperationStatus.$inferType,
+    }),
     operation: t.prismaField({
       type: 'Operation',
       nullable: true,

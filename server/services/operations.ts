@@ -47,16 +47,21 @@ export async function queueCloneOperation<T>(
       select: { id: true },
     });
     await request.claim?.(tx, row.id);
+    // Announced with the row, before the workflow can start it: a follower sees QUEUED before
+    // RUNNING (announced after the update, it could arrive after the workflow's RUNNING).
+    await notify(tx, { topic: 'operation.changed', operationId: row.id, cloneId, status: 'QUEUED', at: new Date().toISOString() });
     return row;
   });
   let answer: T;
   try {
     answer = await askCloneWorkflow(services, cloneId, (handle) => request.send(handle, operation.id));
   } catch (error) {
-    await prisma.$transaction([
-      prisma.activeSystem.deleteMany({ where: { operationId: operation.id } }),
-      prisma.operation.deleteMany({ where: { id: operation.id, status: 'QUEUED' } }),
-    ]);
+    await prisma.$transaction(async (tx) => {
+      await tx.activeSystem.deleteMany({ where: { operationId: operation.id } });
+      await tx.operation.deleteMany({ where: { id: operation.id, status: 'QUEUED' } });
+      // The refused request's row is gone: its followers see a last change with no operation.
+      await notify(tx, { topic: 'operation.changed', operationId: operation.id, cloneId, status: 'CANCELLED', at: new Date().toISOString() });
+    });
     throw error;
   }
   await prisma.$transaction(async (tx) => {
@@ -68,7 +73,6 @@ export async function queueCloneOperation<T>(
       type: request.audit.type,
       data: { ...request.audit.data, operationId: operation.id, operationType: request.type },
     });
-    await notify(tx, { topic: 'operation.changed', operationId: operation.id, cloneId, status: 'QUEUED', at: new Date().toISOString() });
   });
   return { operationId: operation.id, answer };
 }

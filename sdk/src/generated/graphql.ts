@@ -836,7 +836,7 @@ export type OperationChangedSubscriptionVariables = Exact<{
 }>;
 
 
-export type OperationChangedSubscription = { operationChanged: { at: string, operation: { id: string, type: OperationType, status: OperationStatus, phase: string | null, error: string | null, forced: boolean, options: unknown, requestedAt: string, startedAt: string | null, finishedAt: string | null, requestedBy: { id: string, username: string, name: string } | null, snapshot: { id: string, name: string, status: SnapshotStatus } | null, clone: { id: string, name: string } } | null } };
+export type OperationChangedSubscription = { operationChanged: { at: string, status: OperationStatus, operation: { id: string, type: OperationType, status: OperationStatus, phase: string | null, error: string | null, forced: boolean, options: unknown, requestedAt: string, startedAt: string | null, finishedAt: string | null, requestedBy: { id: string, username: string, name: string } | null, snapshot: { id: string, name: string, status: SnapshotStatus } | null, clone: { id: string, name: string } } | null } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -3357,6 +3357,7 @@ export const OperationChangedDocument = new TypedDocumentString(`
     subscription OperationChanged($cloneId: ID, $operationId: ID) {
   operationChanged(cloneId: $cloneId, operationId: $operationId) {
     at
+    status
     operation {
       ...OperationFields
     }
