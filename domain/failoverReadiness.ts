@@ -13,6 +13,11 @@ export function defaultRpoTargetSeconds(schedule: { scheduleIntervalSeconds?: nu
 /** The RPO targets a configuration accepts: a minute to a year. */
 export const RPO_TARGET_RANGE = { min: 60, max: 31_536_000 } as const;
 
+/** The one rule of "behind its RPO": a standby lag (null before the first restore) past the target. */
+export function exceedsRpo(standbyLagSeconds: number | null, rpoTargetSeconds: number): boolean {
+  return standbyLagSeconds !== null && standbyLagSeconds > rpoTargetSeconds;
+}
+
 export interface ReadinessInput {
   status: CloneStatusName;
   failover: boolean;
@@ -46,7 +51,7 @@ export function failoverReadiness(input: ReadinessInput): Readiness {
     const why = input.lastRestore.error ? `: ${input.lastRestore.error}` : '';
     overridable.push(`its last restore ended ${input.lastRestore.status}${when}${why}`);
   }
-  if (lag !== null && lag > input.rpoTargetSeconds) {
+  if (exceedsRpo(lag, input.rpoTargetSeconds)) {
     overridable.push(`its standby lag (${lag} s) exceeds the configuration's RPO target (${input.rpoTargetSeconds} s)`);
   }
   const reasons = [...blocking, ...overridable];

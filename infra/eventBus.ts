@@ -61,6 +61,7 @@ export class PgEventBus {
   private readonly finishers = new Set<() => void>();
   private closed = false;
   private reconnectDelayMs = 250;
+  private connections = 0;
 
   constructor(
     private readonly connectionString: string,
@@ -70,6 +71,21 @@ export class PgEventBus {
   /** True while the LISTEN connection is up (readiness: subscriptions get their messages). */
   get listening(): boolean {
     return this.client !== undefined && !this.closed;
+  }
+
+  /**
+   * Which LISTEN connection is up: it changes at every reconnect. Anything kept because "the bus
+   * would have said if it changed" is good only for the epoch it was kept in, since messages sent
+   * while the connection was down are lost.
+   */
+  get epoch(): number {
+    return this.connections;
+  }
+
+  /** Calls `listener` with every message, in order, until the returned function is called. */
+  onMessage(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   async start(): Promise<void> {
@@ -94,6 +110,7 @@ export class PgEventBus {
     });
     await client.connect();
     await client.query(`LISTEN ${BUS_CHANNEL}`);
+    this.connections++;
     this.client = client;
     this.reconnectDelayMs = 250;
   }

@@ -57,3 +57,8 @@ export async function recordEvent(db: EventWriter, input: EventInput): Promise<{
   }
   return event;
 }
+
+/** The Event of something done to a clone: the clone is its subject. */
+export function recordCloneEvent(db: EventWriter, actor: Actor, cloneId: string, type: string, data?: Record<string, unknown>): Promise<{ id: string }> {
+  return recordEvent(db, { actor, subjectType: 'Clone', subjectId: cloneId, cloneId, type, ...(data ? { data } : {}) });
+}

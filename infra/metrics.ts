@@ -6,6 +6,7 @@
 // anything secret.
 import client from 'prom-client';
 import type { PrismaClient } from '../prisma/client.js';
+import { exceedsRpo } from '../domain/failoverReadiness.js';
 
 export const registry = new client.Registry();
 client.collectDefaultMetrics({ register: registry });
@@ -125,6 +126,18 @@ const configurationNeverRestored = new client.Gauge({
   labelNames: ['configuration'] as const,
   registers: [],
 });
+const configurationRpoTarget = new client.Gauge({
+  name: 'enclave_configuration_rpo_target_seconds',
+  help: "The configuration's RPO target: the standby lag its clones must stay within to be ready for failover",
+  labelNames: ['configuration'] as const,
+  registers: [],
+});
+const configurationBehindRpo = new client.Gauge({
+  name: 'enclave_configuration_clones_behind_rpo',
+  help: "The configuration's standby clones whose standby lag exceeds its RPO target",
+  labelNames: ['configuration'] as const,
+  registers: [],
+});
 const lastSnapshotAge = new client.Gauge({
   name: 'enclave_configuration_last_snapshot_age_seconds',
   help: 'Seconds since the configuration\'s newest finished snapshot started, by its result (DONE or FAILED)',
@@ -153,6 +166,8 @@ const STATE_GAUGES = [
   cloneStandbyLag,
   configurationWorstLag,
   configurationNeverRestored,
+  configurationRpoTarget,
+  configurationBehindRpo,
   lastSnapshotAge,
   lastSnapshotSuccess,
   lastGoodSnapshotAge,
@@ -172,7 +187,7 @@ export async function collectState(prisma: PrismaClient): Promise<void> {
       where: { status: { in: [...LIVE_STANDBY] }, failover: false },
       select: { name: true, lastRestoredAt: true, configuration: { select: { name: true } } },
     }),
-    prisma.configuration.findMany({ select: { id: true, name: true } }),
+    prisma.configuration.findMany({ select: { id: true, name: true, rpoTargetSeconds: true } }),
     prisma.$queryRaw<Array<{ configurationId: string; status: 'DONE' | 'FAILED'; startedAt: Date; lastDone: Date | null }>>`
       SELECT DISTINCT ON (s."configurationId") s."configurationId", s.status::text AS status, s."startedAt",
         (SELECT max(d."startedAt") FROM "Snapshot" d WHERE d."configurationId" = s."configurationId" AND d.status = 'DONE') AS "lastDone"
@@ -185,19 +200,28 @@ export async function collectState(prisma: PrismaClient): Promise<void> {
 
   const worst = new Map<string, number>();
   const never = new Map<string, number>();
-  for (const { name } of configurations) never.set(name, 0);
+  const behind = new Map<string, number>();
+  const targets = new Map(configurations.map((c) => [c.name, c.rpoTargetSeconds]));
+  for (const { name, rpoTargetSeconds } of configurations) {
+    never.set(name, 0);
+    behind.set(name, 0);
+    configurationRpoTarget.set({ configuration: name }, rpoTargetSeconds);
+  }
+  const increment = (counts: Map<string, number>, key: string) => counts.set(key, (counts.get(key) ?? 0) + 1);
   for (const clone of clones) {
     const configuration = clone.configuration.name;
     if (!clone.lastRestoredAt) {
-      never.set(configuration, (never.get(configuration) ?? 0) + 1);
+      increment(never, configuration);
       continue;
     }
     const lag = secondsSince(clone.lastRestoredAt, now);
     cloneStandbyLag.set({ configuration, clone: clone.name }, lag);
     worst.set(configuration, Math.max(worst.get(configuration) ?? 0, lag));
+    if (exceedsRpo(Math.floor(lag), targets.get(configuration)!)) increment(behind, configuration);
   }
   for (const [configuration, lag] of worst) configurationWorstLag.set({ configuration }, lag);
   for (const [configuration, count] of never) configurationNeverRestored.set({ configuration }, count);
+  for (const [configuration, count] of behind) configurationBehindRpo.set({ configuration }, count);
 
   const names = new Map(configurations.map((c) => [c.id, c.name]));
   for (const row of snapshots) {

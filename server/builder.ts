@@ -50,6 +50,10 @@ export const builder = new SchemaBuilder<{
   },
   scopeAuth: {
     authorizeOnSubscribe: true,
+    // A type's own scopes (every model type needs a signed-in caller) are checked once per object
+    // it resolves, in isTypeOf, not again for each of its fields: 50 rows of the Clones page were
+    // 2,000 checks (issue 16's profile).
+    runScopesOnType: true,
     // The table of what each role may do lives in domain/roles.ts (the web app reads it too).
     authScopes: (context) => scopesOf(context.user?.role),
     unauthorizedError: (_parent, context) =>

@@ -1,6 +1,7 @@
 // The per-operation context, shared by HTTP and WebSocket operations: who is calling and the
 // services resolvers use. Identity comes from a bearer token (HTTP `Authorization` header, or
 // `connectionParams.authorization`/`authToken` on graphql-ws).
+import { sessionCacheFor, type SessionCache } from './services/sessionCache.js';
 import { userForToken } from './services/sessions.js';
 import type { AppServices, AuthUser } from './services/types.js';
 
@@ -8,6 +9,8 @@ export type { AppServices, AuthUser };
 
 export interface GraphQLContext extends AppServices {
   user: AuthUser | null;
+  /** The process's signed-in callers (services forget what they change). */
+  sessions: SessionCache;
   /** The caller's address, for rate limits and audit. */
   clientAddress: string | null;
   /** The HTTP `Idempotency-Key` header, if any: a retried createClone returns its first result. */
@@ -32,6 +35,7 @@ export interface RequestFacts {
 }
 
 export async function buildContext(services: AppServices, request: RequestFacts): Promise<GraphQLContext> {
-  const user = request.token ? await userForToken(services.prisma, request.token) : null;
-  return { ...services, user, clientAddress: request.clientAddress, idempotencyKey: request.idempotencyKey, loggedInAs: null, ...(request.closeConnection ? { closeConnection: request.closeConnection } : {}) };
+  const sessions = sessionCacheFor(services.bus);
+  const user = request.token ? await userForToken(services.prisma, request.token, sessions) : null;
+  return { ...services, user, sessions, clientAddress: request.clientAddress, idempotencyKey: request.idempotencyKey, loggedInAs: null, ...(request.closeConnection ? { closeConnection: request.closeConnection } : {}) };
 }

@@ -61,15 +61,20 @@ export function sessionFeed<T extends BusMessage>(
     ...(ctx.closeConnection ? { onOverflow: (error) => ctx.closeConnection!(SLOW_CONSUMER_CLOSE_CODE, error.message) } : {}),
   });
   let finished = false;
-  // The session's expiry ends the feed even when no event comes to be checked.
+  // The session's expiry ends the feed even when no event comes to be checked: the timer ends the
+  // bus feed, and the waiting next() sees why. (A race with an "expired" promise on every next()
+  // would leave one reaction on that promise per event until the session expires.)
+  let expired = false;
   let expiryTimer: NodeJS.Timeout | undefined;
-  const expired = new Promise<'expired'>((resolve) => {
-    if (!user.sessionExpiresAt) return;
+  if (user.sessionExpiresAt) {
     const delay = Math.max(0, user.sessionExpiresAt.getTime() - Date.now());
     // setTimeout takes at most ~24.8 days; sessions are far shorter.
-    expiryTimer = setTimeout(() => resolve('expired'), Math.min(delay, 2 ** 31 - 1));
+    expiryTimer = setTimeout(() => {
+      expired = true;
+      void messages.return?.();
+    }, Math.min(delay, 2 ** 31 - 1));
     expiryTimer.unref();
-  });
+  }
   const finish = async (): Promise<IteratorResult<T | SessionEnded>> => {
     finished = true;
     clearTimeout(expiryTimer);
@@ -80,19 +85,19 @@ export function sessionFeed<T extends BusMessage>(
     next: async () => {
       for (;;) {
         if (finished) return { value: undefined, done: true };
-        const result = await Promise.race([messages.next(), expired]).catch((error: unknown) => {
+        const result = await messages.next().catch((error: unknown) => {
           // SSE has no close code: the stream ends with this error (graphql-ws closed with 4413 already).
           if (error instanceof SlowConsumerError) throw new AppError('UNAVAILABLE', error.message);
           throw error;
         });
-        if (result === 'expired') {
+        if (expired) {
           await finish();
           return { value: ended, done: false };
         }
         if (result.done) return { value: undefined, done: true };
         const message = result.value;
         const stands = message.topic !== 'session.ended' && (await sessionCheckFor(message, ctx, user));
-        if (!stands) {
+        if (!stands || expired) {
           await finish();
           return { value: ended, done: false };
         }

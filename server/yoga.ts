@@ -109,9 +109,34 @@ interface EnvelopedRoot {
   subscribe: (args: ExecutionArgs) => unknown;
 }
 
+/**
+ * Coalesces the frames a connection is sent in one tick into one socket write: one event reaches
+ * all of a connection's subscriptions (up to 20) in the same tick, and each frame was its own
+ * `writev` system call (issue 16's profile: a quarter of the fan-out's CPU). The socket is corked
+ * at the first send of a tick and uncorked on the next tick: nothing waits longer than that.
+ */
+export function coalesceWrites(socket: WebSocket): void {
+  const tcp = (socket as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
+  if (!tcp) return;
+  const send = socket.send.bind(socket) as (...args: unknown[]) => void;
+  let corked = false;
+  socket.send = ((...args: unknown[]) => {
+    if (!corked) {
+      corked = true;
+      tcp.cork();
+      process.nextTick(() => {
+        corked = false;
+        tcp.uncork();
+      });
+    }
+    send(...args);
+  }) as typeof socket.send;
+}
+
 /** Serves graphql-ws on the HTTP server's GraphQL path; returns a function that closes it. */
 export function attachWebSocketServer(httpServer: Server, yoga: GraphQLHandler): () => Promise<void> {
   const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH, maxPayload: MAX_REQUEST_BODY_BYTES });
+  wsServer.on('connection', coalesceWrites);
   const disposable = useServer(
     {
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args) as never,

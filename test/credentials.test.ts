@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postCustomizationEvent } from '../workflows/vsphere/testing/vcsim.js';
 import { eventually } from './support/eventually.js';
 import { gql, loginAs } from './support/graphql.js';
+import { createClone as createTestClone } from './support/clones.js';
 import { startTestStack, type TestStack } from './support/stack.js';
 
 let stack: TestStack;
@@ -17,27 +18,8 @@ let operator: string;
 const gid = (type: string, id: string) => encodeGlobalID(type, id);
 const CREDENTIALS = `query($id: ID!) { clone(id: $id) { status rdpCredentials { available unavailableReason protocol host port username password } } }`;
 
-async function createClone(name: string, imageId: string): Promise<string> {
-  const network = await stack.prisma.network.findFirstOrThrow({ where: { name: 'VM Network' } });
-  const created = await gql(
-    stack.api.url,
-    `mutation($input: CreateCloneInput!) { createClone(input: $input) { id } }`,
-    {
-      input: {
-        name,
-        description: 'credentials test clone',
-        imageId: gid('VmImage', imageId),
-        configurationId: gid('Configuration', stack.seed.configurationIds[0]!),
-        networkId: gid('Network', network.id),
-        cpu: 1,
-        ramGb: 1,
-      },
-    },
-    admin,
-  );
-  expect(created.errors).toBeUndefined();
-  return (await stack.prisma.clone.findFirstOrThrow({ where: { name } })).id;
-}
+const createClone = (name: string, imageId: string) =>
+  createTestClone(stack, admin, name, { imageId, description: 'credentials test clone' });
 
 /** Waits until the clone VM has its IP and the workflow waits for the customization. */
 async function untilCustomizing(cloneId: string) {

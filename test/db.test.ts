@@ -13,6 +13,7 @@ import {
   migrateDeploy,
 } from '../scripts/lib/db.mjs';
 import { databaseUrlFrom } from '../prisma/database-url.mjs';
+import { insertClones, writeReferences } from '../bench/data.js';
 
 const serverUrl = databaseUrlFrom();
 const onServer = (database: string) =>
@@ -65,6 +66,50 @@ describe('database tooling', () => {
       expect(queries.some((sql) => sql.includes('INSERT INTO'))).toBe(true);
       expect(queries.some((sql) => sql.includes('SELECT'))).toBe(true);
     } finally {
+      await prisma.$disconnect();
+    }
+  });
+
+  it('keeps the clone tally (totalCount without a filter) equal to the clones, whatever writes them', async () => {
+    const prisma = createPrisma(url);
+    const db = new pg.Client({ connectionString: url });
+    await db.connect();
+    const truth = async () => {
+      const { rows } = await db.query(`SELECT count(*) FILTER (WHERE "deletedAt" IS NULL)::int AS live, count(*)::int AS "all" FROM "Clone"`);
+      return rows[0];
+    };
+    const tally = async () => (await db.query(`SELECT live, "all" FROM "CloneTally" WHERE id = 1`)).rows[0];
+    try {
+      expect(await tally()).toEqual({ live: 0, all: 0 });
+      const refs = await writeReferences(prisma, 'tally-test-password');
+      await insertClones(db, refs, 1, 500); // one statement, 500 rows
+      expect(await tally()).toEqual({ live: 500, all: 500 });
+      await db.query(`UPDATE "Clone" SET "deletedAt" = now() WHERE name <= 'bench-clone-000100'`); // soft delete
+      await db.query(`UPDATE "Clone" SET status = 'STOPPED'`); // no move in or out of "deleted"
+      expect(await tally()).toEqual(await truth());
+      expect(await tally()).toEqual({ live: 400, all: 500 });
+      await db.query(`UPDATE "Clone" SET "deletedAt" = NULL WHERE name <= 'bench-clone-000010'`); // undelete
+      await db.query(`DELETE FROM "Clone" WHERE name > 'bench-clone-000450'`);
+      expect(await tally()).toEqual(await truth());
+      // Two writers at once: the second waits for the first's tally row, then adds to what it committed.
+      const other = new pg.Client({ connectionString: url });
+      await other.connect();
+      try {
+        await db.query('BEGIN');
+        await other.query('BEGIN');
+        await insertClones(db, refs, 1001, 1100);
+        const second = insertClones(other, refs, 2001, 2050);
+        await db.query('COMMIT');
+        await second;
+        await other.query('COMMIT');
+      } finally {
+        await other.end();
+      }
+      expect(await tally()).toEqual(await truth());
+      await db.query('TRUNCATE "Clone" CASCADE');
+      expect(await tally()).toEqual({ live: 0, all: 0 });
+    } finally {
+      await db.end();
       await prisma.$disconnect();
     }
   });

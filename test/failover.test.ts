@@ -9,6 +9,7 @@ import type { Client as WsClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from './support/eventually.js';
 import { collect, gql, loginAs, wsClient } from './support/graphql.js';
+import { cloneGid, createClone as createTestClone, scheduledSnapshot as snapshotOf } from './support/clones.js';
 import { startTestStack, type TestStack } from './support/stack.js';
 
 let stack: TestStack;
@@ -22,27 +23,8 @@ const clones: Record<'a' | 'b', { id: string; gid: string }> = {} as never;
 const OPERATION = 'id type status phase error forced options requestedBy { username } requestedAt startedAt finishedAt';
 
 async function createClone(name: string): Promise<{ id: string; gid: string }> {
-  const network = await stack.prisma.network.findFirstOrThrow({ where: { name: 'VM Network' } });
-  const image = await stack.prisma.vmImage.findFirstOrThrow({ orderBy: { name: 'asc' } });
-  const created = await gql(
-    stack.api.url,
-    `mutation($input: CreateCloneInput!) { createClone(input: $input) { id } }`,
-    {
-      input: {
-        name,
-        description: 'failover test clone',
-        imageId: encodeGlobalID('VmImage', image.id),
-        configurationId: encodeGlobalID('Configuration', configurationId),
-        networkId: encodeGlobalID('Network', network.id),
-        cpu: 1,
-        ramGb: 1,
-      },
-    },
-    admin,
-  );
-  expect(created.errors).toBeUndefined();
-  const row = await stack.prisma.clone.findFirstOrThrow({ where: { name } });
-  return { id: row.id, gid: created.data.createClone.id };
+  const id = await createTestClone(stack, admin, name, { configurationId, description: 'failover test clone' });
+  return { id, gid: cloneGid(id) };
 }
 
 const cloneRow = (id: string) => stack.prisma.clone.findUniqueOrThrow({ where: { id }, include: { machine: true } });
@@ -83,15 +65,8 @@ function finished(operationGid: string, timeoutMs = 90_000) {
   );
 }
 
-/** A scheduled snapshot of the configuration, as its Temporal Schedule would start it. */
-async function scheduledSnapshot(): Promise<string> {
-  const result = await stack.temporal.workflow.execute('snapshotWorkflow', {
-    taskQueue: stack.taskQueue,
-    workflowId: `snapshot-${configurationId}-test-${randomUUID()}`,
-    args: [{ configurationId, trigger: 'SCHEDULED' }],
-  });
-  return (result as { snapshotId: string }).snapshotId;
-}
+/** A scheduled snapshot of the test's configuration. */
+const scheduledSnapshot = () => snapshotOf(stack, configurationId);
 
 const counts = async () => ({
   operations: await stack.prisma.operation.count(),

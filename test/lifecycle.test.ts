@@ -7,6 +7,7 @@ import { encodeGlobalID } from '@pothos/plugin-relay';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from './support/eventually.js';
 import { gql, loginAs } from './support/graphql.js';
+import { scheduledSnapshot as snapshotOf } from './support/clones.js';
 import { startTestStack, type TestStack } from './support/stack.js';
 
 let stack: TestStack;
@@ -28,15 +29,8 @@ function untilStatus(expected: string, timeoutMs = 60_000) {
   return eventually(async () => (await status()) === expected, { timeoutMs, what: `status ${expected}` });
 }
 
-/** A scheduled snapshot of the configuration, as its Temporal Schedule would start it. */
-async function scheduledSnapshot(): Promise<string> {
-  const result = await stack.temporal.workflow.execute('snapshotWorkflow', {
-    taskQueue: stack.taskQueue,
-    workflowId: `snapshot-${configurationId}-test-${randomUUID()}`,
-    args: [{ configurationId, trigger: 'SCHEDULED' }],
-  });
-  return (result as { snapshotId: string }).snapshotId;
-}
+/** A scheduled snapshot of the test's configuration. */
+const scheduledSnapshot = () => snapshotOf(stack, configurationId);
 
 async function createClone(name: string, overrides: Record<string, unknown> = {}) {
   const network = await stack.prisma.network.findFirstOrThrow({ where: { name: 'VM Network' } });

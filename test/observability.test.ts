@@ -6,12 +6,12 @@
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { encodeGlobalID } from '@pothos/plugin-relay';
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startTracing, type Tracing } from '../infra/telemetry.js';
 import { eventually } from './support/eventually.js';
 import { collect, gql, loginAs, wsClient } from './support/graphql.js';
+import { cloneGid as gidOfClone, createClone as createTestClone, scheduledSnapshot as snapshotOf } from './support/clones.js';
 import { startTestStack, type TestStack } from './support/stack.js';
 
 const exporter = new InMemorySpanExporter();
@@ -62,16 +62,11 @@ function value(series: Map<string, number>, name: string, labels: Record<string,
   return total;
 }
 
-async function scheduledSnapshot(): Promise<string> {
-  const result = await stack.temporal.workflow.execute('snapshotWorkflow', {
-    taskQueue: stack.taskQueue,
-    workflowId: `snapshot-${configurationId}-test-${randomUUID()}`,
-    args: [{ configurationId, trigger: 'SCHEDULED' }],
-  });
-  return (result as { snapshotId: string }).snapshotId;
-}
+/** A scheduled snapshot of the test's configuration. */
+const scheduledSnapshot = () => snapshotOf(stack, configurationId);
 
 let stateDuringStandby: Map<string, number>;
+let stateBehindRpo: Map<string, number>;
 let subscriptionGauge: { open: number | undefined; closed: number | undefined };
 
 beforeAll(async () => {
@@ -102,27 +97,8 @@ beforeAll(async () => {
   await stack.subscribed(1);
   const openNow = value(await scrape(), 'enclave_graphql_subscriptions_open', { root_field: 'cloneStatusChanged' });
 
-  const network = await stack.prisma.network.findFirstOrThrow({ where: { name: 'VM Network' } });
-  const image = await stack.prisma.vmImage.findFirstOrThrow({ orderBy: { name: 'asc' } });
-  const created = await gql(
-    stack.api.url,
-    'mutation($input: CreateCloneInput!) { createClone(input: $input) { id } }',
-    {
-      input: {
-        name: CLONE_NAME,
-        description: 'observability test clone',
-        imageId: encodeGlobalID('VmImage', image.id),
-        configurationId: encodeGlobalID('Configuration', configurationId),
-        networkId: encodeGlobalID('Network', network.id),
-        cpu: 1,
-        ramGb: 1,
-      },
-    },
-    admin,
-  );
-  expect(created.errors).toBeUndefined();
-  cloneGid = created.data.createClone.id;
-  cloneId = (await stack.prisma.clone.findFirstOrThrow({ where: { name: CLONE_NAME } })).id;
+  cloneId = await createTestClone(stack, admin, CLONE_NAME, { configurationId, description: 'observability test clone' });
+  cloneGid = gidOfClone(cloneId);
   await statuses.done;
   await client.dispose();
   const closedNow = await eventually(async () => {
@@ -141,6 +117,13 @@ beforeAll(async () => {
   const snapshotId = await scheduledSnapshot();
   await eventually(() => stack.prisma.restore.findFirst({ where: { snapshotId, cloneId, status: 'DONE' } }), { what: 'the auto-restore' });
   stateDuringStandby = await scrape();
+  // Time passes with no snapshot restored: the clone's state ages past the RPO target (the
+  // restore time moved back), then comes back.
+  const { lastRestoredAt } = await stack.prisma.clone.findUniqueOrThrow({ where: { id: cloneId } });
+  const { rpoTargetSeconds } = await stack.prisma.configuration.findUniqueOrThrow({ where: { id: configurationId } });
+  await stack.prisma.clone.update({ where: { id: cloneId }, data: { lastRestoredAt: new Date(Date.now() - (rpoTargetSeconds + 600) * 1000) } });
+  stateBehindRpo = await scrape();
+  await stack.prisma.clone.update({ where: { id: cloneId }, data: { lastRestoredAt } });
 
   expect((await mutate('startFailover')).errors).toBeUndefined();
   await eventually(async () => (await stack.prisma.clone.findUniqueOrThrow({ where: { id: cloneId } })).failover, { what: 'failover on' });
@@ -192,7 +175,7 @@ describe('metrics', () => {
     expect(taskSeconds).toBeLessThan(120);
   });
 
-  it('shows standby lag per clone and configuration, the last snapshot and clones by status', async () => {
+  it('shows standby lag per clone and configuration against the RPO target, the last snapshot and clones by status', async () => {
     const configuration = configurationName;
     const lag = value(stateDuringStandby, 'enclave_clone_standby_lag_seconds', { configuration, clone: CLONE_NAME })!;
     expect(lag).toBeGreaterThanOrEqual(0);
@@ -203,6 +186,12 @@ describe('metrics', () => {
     expect(age).toBeGreaterThanOrEqual(lag - 1);
     expect(age).toBeLessThan(120);
     expect(value(stateDuringStandby, 'enclave_clones', { status: 'RUNNING' })).toBe(1);
+    const { rpoTargetSeconds } = await stack.prisma.configuration.findUniqueOrThrow({ where: { id: configurationId } });
+    expect(value(stateDuringStandby, 'enclave_configuration_rpo_target_seconds', { configuration })).toBe(rpoTargetSeconds);
+    expect(value(stateDuringStandby, 'enclave_configuration_clones_behind_rpo', { configuration })).toBe(0);
+    // Past the target: counted behind, and the worst lag shows by how much.
+    expect(value(stateBehindRpo, 'enclave_configuration_clones_behind_rpo', { configuration })).toBe(1);
+    expect(value(stateBehindRpo, 'enclave_configuration_standby_lag_worst_seconds', { configuration })).toBeGreaterThan(rpoTargetSeconds);
 
     const after = await scrape();
     expect(value(after, 'enclave_clones', { status: 'DELETED' })).toBe(1);
@@ -271,13 +260,32 @@ describe('tracing', () => {
     for (const name of ['cloneVmFromImage', 'powerOnCloneVm', 'waitForCloneGuest']) expect(spans.map((s) => s.name)).toContain(`RunActivity:${name}`);
   });
 
-  it('follows an update (startFailover) from the GraphQL operation to the Temporal update call', async () => {
-    // The entity workflow queues the request and serves it from its main loop, whose activities
-    // continue the trace the workflow was started in (createClone's).
-    const spans = await traceOf('startFailover', [/^StartWorkflowUpdate:request$/]);
+  it('follows an update (startFailover) from the GraphQL operation into the activities that serve it, later, in the workflow', async () => {
+    // The entity workflow queues the request and serves it from its main loop, in the trace of
+    // the update that asked for it.
+    const spans = await traceOf('startFailover', [
+      /^StartWorkflowUpdate:request$/,
+      /^RunActivity:fencePrimary$/,
+      /^vsphere task PowerOffVM_Task$/,
+      /^RunActivity:setFailover$/,
+    ]);
     expectConnected(spans, 'graphql mutation startFailover');
     const update = spans.find((span) => span.name === 'StartWorkflowUpdate:request')!;
     expect(update.status.code).not.toBe(2);
+    const fence = spans.find((span) => span.name === 'RunActivity:fencePrimary')!;
+    expect(fence.parentSpanId).toBe(update.spanContext().spanId);
+    // The Operation's steps are recorded in it too (QUEUED by the API, RUNNING…SUCCEEDED by the workflow).
+    expect(spans.filter((span) => span.name === 'RunActivity:recordOperation').length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('keeps each later request out of the trace the workflow was started in', async () => {
+    const failback = await traceOf('createSnapshot', [/^RunActivity:captureSnapshot$/, /^RunActivity:setFailover$/]);
+    expectConnected(failback, 'graphql mutation createSnapshot');
+    const deletion = await traceOf('deleteClone', [/^RunActivity:destroyCloneVm$/]);
+    expectConnected(deletion, 'graphql mutation deleteClone');
+    const creation = await traceOf('createClone', [/^RunActivity:cloneVmFromImage$/]);
+    const later = ['fencePrimary', 'setFailover', 'captureSnapshot', 'destroyCloneVm', 'rebuildFromSnapshot'].map((name) => `RunActivity:${name}`);
+    expect(creation.map((span) => span.name).filter((name) => later.includes(name))).toEqual([]);
   });
 });
 

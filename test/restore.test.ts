@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KEPT_VM_MARK } from '../workflows/restores/activities.js';
 import { eventually } from './support/eventually.js';
 import { gql, loginAs } from './support/graphql.js';
+import { createClone as createTestClone, scheduledSnapshot as snapshotOf } from './support/clones.js';
 import { startTestStack, type TestStack } from './support/stack.js';
 
 let stack: TestStack;
@@ -22,38 +23,10 @@ const gid = (type: string, id: string) => encodeGlobalID(type, id);
 const snapshotRow = (id: string) => stack.prisma.snapshot.findUniqueOrThrow({ where: { id } });
 const cloneRow = (id = cloneId) => stack.prisma.clone.findUniqueOrThrow({ where: { id }, include: { machine: true } });
 
-/** A scheduled snapshot of the configuration, as its Temporal Schedule would start it. */
-async function scheduledSnapshot(ofConfiguration = configurationId): Promise<string> {
-  const result = await stack.temporal.workflow.execute('snapshotWorkflow', {
-    taskQueue: stack.taskQueue,
-    workflowId: `snapshot-${ofConfiguration}-test-${randomUUID()}`,
-    args: [{ configurationId: ofConfiguration, trigger: 'SCHEDULED' }],
-  });
-  return (result as { snapshotId: string }).snapshotId;
-}
+/** A scheduled snapshot of the configuration (the test's own by default). */
+const scheduledSnapshot = (ofConfiguration = configurationId) => snapshotOf(stack, ofConfiguration);
 
-async function createClone(name: string): Promise<string> {
-  const network = await stack.prisma.network.findFirstOrThrow({ where: { name: 'VM Network' } });
-  const image = await stack.prisma.vmImage.findFirstOrThrow({ where: { removedAt: null }, orderBy: { name: 'asc' } });
-  const created = await gql(
-    stack.api.url,
-    `mutation($input: CreateCloneInput!) { createClone(input: $input) { id } }`,
-    {
-      input: {
-        name,
-        description: 'restore test clone',
-        imageId: gid('VmImage', image.id),
-        configurationId: gid('Configuration', configurationId),
-        networkId: gid('Network', network.id),
-        cpu: 1,
-        ramGb: 1,
-      },
-    },
-    admin,
-  );
-  expect(created.errors).toBeUndefined();
-  return (await stack.prisma.clone.findFirstOrThrow({ where: { name } })).id;
-}
+const createClone = (name: string) => createTestClone(stack, admin, name, { configurationId, description: 'restore test clone' });
 
 async function untilSettled(id: string, expected: string, timeoutMs = 90_000) {
   return eventually(

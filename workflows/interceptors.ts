@@ -1,9 +1,11 @@
 // Workflow interceptors (run inside the workflow sandbox, bundled with the workflows):
 // - report how each workflow run ended through the `metrics` sink, which the worker turns into
 //   Prometheus counters and histograms (sinks are not commands and are not called during replay);
-// - carry the trace context the workflow was started with (Temporal's `_tracer-data` header, set
-//   by the API's OpenTelemetry client interceptor) on to every activity it schedules, where
-//   Temporal's OpenTelemetry activity interceptor continues the trace.
+// - carry trace context (Temporal's `_tracer-data` header, set by the API's OpenTelemetry client
+//   interceptor) on to every activity the workflow schedules, where Temporal's OpenTelemetry
+//   activity interceptor continues the trace: the trace the run was started in, or the one
+//   `inTrace` (traceScope.ts) names, such as the trace of the update that asked for the request
+//   being served. Update and signal handlers run in their caller's trace, so they can keep it.
 // Temporal's own OpenTelemetry *workflow* interceptors are not used: they make the workflow yield
 // differently from histories recorded without them, so running clone workflows would fail to
 // replay (test/replay.test.ts replays every recorded history with these interceptors instead).
@@ -15,38 +17,43 @@ import {
   TemporalFailure,
   type ActivityInput,
   type Next,
-  type Payload,
+  type SignalInput,
+  type UpdateInput,
   type WorkflowOutboundCallsInterceptor,
   type WorkflowExecuteInput,
   type WorkflowInboundCallsInterceptor,
   type WorkflowInterceptorsFactory,
 } from '@temporalio/workflow';
 import type { WorkflowMetricsSinks } from './metricsSinks.js';
+import { currentTrace, inTrace, TRACE_HEADER } from './traceScope.js';
 
 const { metrics } = proxySinks<WorkflowMetricsSinks>();
 
-/** The header Temporal's OpenTelemetry interceptors carry the W3C trace context in. */
-const TRACE_HEADER = '_tracer-data';
-/** The run's start trace context, shared by its inbound and outbound interceptors (made per workflow). */
-interface RunTrace {
-  start?: Payload | undefined;
+class TraceToActivities implements WorkflowOutboundCallsInterceptor {
+  scheduleActivity(input: ActivityInput, next: Next<WorkflowOutboundCallsInterceptor, 'scheduleActivity'>): Promise<unknown> {
+    const parent = currentTrace();
+    if (!parent || input.headers[TRACE_HEADER]) return next(input);
+    return next({ ...input, headers: { ...input.headers, [TRACE_HEADER]: parent } });
+  }
 }
 
-class TraceToActivities implements WorkflowOutboundCallsInterceptor {
-  constructor(private readonly trace: RunTrace) {}
+/** The run's body runs in the trace it was started in; each update or signal handler in its caller's. */
+class TraceFromCallers implements WorkflowInboundCallsInterceptor {
+  execute(input: WorkflowExecuteInput, next: Next<WorkflowInboundCallsInterceptor, 'execute'>): Promise<unknown> {
+    return inTrace(input.headers[TRACE_HEADER], () => next(input));
+  }
 
-  scheduleActivity(input: ActivityInput, next: Next<WorkflowOutboundCallsInterceptor, 'scheduleActivity'>): Promise<unknown> {
-    const start = this.trace.start;
-    if (!start || input.headers[TRACE_HEADER]) return next(input);
-    return next({ ...input, headers: { ...input.headers, [TRACE_HEADER]: start } });
+  handleUpdate(input: UpdateInput, next: Next<WorkflowInboundCallsInterceptor, 'handleUpdate'>): Promise<unknown> {
+    return inTrace(input.headers[TRACE_HEADER], () => next(input));
+  }
+
+  handleSignal(input: SignalInput, next: Next<WorkflowInboundCallsInterceptor, 'handleSignal'>): Promise<void> {
+    return inTrace(input.headers[TRACE_HEADER], () => next(input));
   }
 }
 
 class WorkflowOutcomes implements WorkflowInboundCallsInterceptor {
-  constructor(private readonly trace: RunTrace) {}
-
   async execute(input: WorkflowExecuteInput, next: Next<WorkflowInboundCallsInterceptor, 'execute'>): Promise<unknown> {
-    this.trace.start = input.headers[TRACE_HEADER];
     try {
       const result = await next(input);
       metrics.workflowEnded('completed');
@@ -61,7 +68,7 @@ class WorkflowOutcomes implements WorkflowInboundCallsInterceptor {
   }
 }
 
-export const interceptors: WorkflowInterceptorsFactory = () => {
-  const trace: RunTrace = {};
-  return { inbound: [new WorkflowOutcomes(trace)], outbound: [new TraceToActivities(trace)] };
-};
+export const interceptors: WorkflowInterceptorsFactory = () => ({
+  inbound: [new WorkflowOutcomes(), new TraceFromCallers()],
+  outbound: [new TraceToActivities()],
+});

@@ -6,6 +6,8 @@
 // CustomizationStartedEvent with the IP and CustomizationSucceeded `customizationDelayMs` later
 // (a real Windows guest reports its IP before Sysprep has set the password).
 import type { VSphereClient } from '../../workflows/vsphere/index.js';
+
+type VmInfo = Awaited<ReturnType<VSphereClient['listVms']>>[number];
 import { postCustomizationEvent, setGuestInfo } from '../../workflows/vsphere/testing/vcsim.js';
 
 export interface GuestSimulator {
@@ -31,30 +33,33 @@ export function startGuestSimulator(
 
   async function tick(): Promise<void> {
     const now = Date.now();
-    for (const vm of await vsphere.listVms()) {
-      if (vm.isTemplate || vm.powerState !== 'poweredOn') {
-        poweredOnSince.delete(vm.ref);
-        continue;
-      }
-      const key = `${vm.ref}/${vm.instanceUuid ?? ''}`;
-      const startedAt = customizing.get(key);
-      if (startedAt !== undefined && now - startedAt >= customizationDelayMs) {
-        await postCustomizationEvent(vsphere, vm, 'CustomizationSucceeded');
-        customizing.delete(key);
-        customized.add(key);
-      }
-      if (vm.guestIp) continue;
-      const since = poweredOnSince.get(vm.ref) ?? now;
-      poweredOnSince.set(vm.ref, since);
-      if (now - since < bootDelayMs) continue;
-      const ip = assigned.get(vm.ref) ?? `198.51.100.${(assigned.size % 250) + 2}`;
-      assigned.set(vm.ref, ip);
-      if (!customized.has(key) && !customizing.has(key)) {
-        await postCustomizationEvent(vsphere, vm, 'CustomizationStartedEvent');
-        customizing.set(key, now);
-      }
-      await setGuestInfo(vsphere, vm.ref, { ipAddress: ip, toolsRunningStatus: 'guestToolsRunning' });
+    // One VM's failure (one destroyed under the sweep, say) must not hold up the others.
+    for (const vm of await vsphere.listVms()) await play(vm, now).catch((error: unknown) => options.onError?.(error));
+  }
+
+  async function play(vm: VmInfo, now: number): Promise<void> {
+    if (vm.isTemplate || vm.powerState !== 'poweredOn') {
+      poweredOnSince.delete(vm.ref);
+      return;
     }
+    const key = `${vm.ref}/${vm.instanceUuid ?? ''}`;
+    const startedAt = customizing.get(key);
+    if (startedAt !== undefined && now - startedAt >= customizationDelayMs) {
+      await postCustomizationEvent(vsphere, vm, 'CustomizationSucceeded');
+      customizing.delete(key);
+      customized.add(key);
+    }
+    if (vm.guestIp) return;
+    const since = poweredOnSince.get(vm.ref) ?? now;
+    poweredOnSince.set(vm.ref, since);
+    if (now - since < bootDelayMs) return;
+    const ip = assigned.get(vm.ref) ?? `198.51.100.${(assigned.size % 250) + 2}`;
+    assigned.set(vm.ref, ip);
+    if (!customized.has(key) && !customizing.has(key)) {
+      await postCustomizationEvent(vsphere, vm, 'CustomizationStartedEvent');
+      customizing.set(key, now);
+    }
+    await setGuestInfo(vsphere, vm.ref, { ipAddress: ip, toolsRunningStatus: 'guestToolsRunning' });
   }
 
   const loop = (async () => {

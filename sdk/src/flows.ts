@@ -52,68 +52,22 @@ export function waitForClone(
   options: WaitOptions & { awaited?: CloneStatus[] } = {},
 ): Promise<Clone> {
   const failOn = options.failOn ?? TERMINAL.filter((status) => !options.awaited?.includes(status));
-  const stop = new AbortController();
-  let last: Clone | null = null;
-
-  return new Promise<Clone>((resolve, reject) => {
-    if (options.signal?.aborted) return reject(options.signal.reason);
-    const timeout = options.timeout ?? DEFAULT_TIMEOUT_MS;
-    const timer = setTimeout(() => {
-      const message = `Timed out after ${timeout} ms waiting for clone ${cloneId} (last status ${last?.status ?? 'unknown'})`;
-      finish(() => reject(new EnclaveWaitError(message, 'TIMEOUT', last)));
-    }, timeout);
-    const onAbort = () => finish(() => reject(options.signal?.reason));
-    options.signal?.addEventListener('abort', onAbort);
-    const changes = watcher.cloneStatusChanged({ cloneId });
-    const offConnected = watcher.onConnected(() => poll());
-    const poller = setInterval(() => poll(), options.pollInterval ?? DEFAULT_POLL_MS);
-
-    function finish(outcome: () => void) {
-      if (stop.signal.aborted) return;
-      stop.abort();
-      clearTimeout(timer);
-      clearInterval(poller);
-      options.signal?.removeEventListener('abort', onAbort);
-      offConnected();
-      void changes.return?.();
-      outcome();
-    }
-
-    function observe(clone: Clone) {
-      if (stop.signal.aborted) return;
-      last = clone;
-      if (until(clone)) return finish(() => resolve(clone));
-      if (failOn.includes(clone.status)) {
-        const reason = clone.statusReason ? `: ${clone.statusReason}` : '';
-        const error = new EnclaveWaitError(`Clone ${clone.name} is ${clone.status}${reason}`, 'UNEXPECTED_STATUS', clone);
-        finish(() => reject(error));
-      }
-    }
-
-    function poll() {
-      watcher.clone({ id: cloneId }, { signal: stop.signal }).then(
-        (clone) => {
-          if (clone) return observe(clone);
-          const error = new EnclaveError([{ message: `Clone ${cloneId} not found`, extensions: { code: 'NOT_FOUND', field: 'cloneId' } }]);
-          finish(() => reject(error));
-        },
-        (error: unknown) => {
-          // A poll that did not get through is retried at the next tick; API refusals (no
-          // access, bad ID) end the wait, since waiting will not change them.
-          if (error instanceof EnclaveError) finish(() => reject(error));
-        },
-      );
-    }
-
-    void (async () => {
-      // A failing subscription leaves the wait to polling.
-      try {
-        for await (const change of changes) if (change.clone) observe(change.clone);
-      } catch {
-        /* polling continues */
-      }
-    })();
-    poll();
+  return watch<Clone, CloneStatusChange>({
+    what: 'clone',
+    id: cloneId,
+    idField: 'cloneId',
+    read: (signal) => watcher.clone({ id: cloneId }, { signal }),
+    changes: watcher.cloneStatusChanged({ cloneId }),
+    fromChange: (change) => change.clone,
+    onConnected: (listener) => watcher.onConnected(listener),
+    settle: (clone) => {
+      if (until(clone)) return { value: clone };
+      if (!failOn.includes(clone.status)) return undefined;
+      const reason = clone.statusReason ? `: ${clone.statusReason}` : '';
+      return { error: new EnclaveWaitError(`Clone ${clone.name} is ${clone.status}${reason}`, 'UNEXPECTED_STATUS', clone) };
+    },
+    lastClone: (last) => last,
+    options,
   });
 }
 
@@ -156,19 +110,58 @@ const FINAL_OPERATION: OperationStatus[] = ['SUCCEEDED', 'FAILED', 'CANCELLED'];
  * `rejectOnFailure: false`). Subscription and polling side by side, as for clones.
  */
 export function waitForOperation(watcher: OperationWatcher, operationId: string, options: OperationWaitOptions = {}): Promise<Operation> {
+  return watch<Operation, OperationChange>({
+    what: 'operation',
+    id: operationId,
+    idField: 'id',
+    read: (signal) => watcher.operation({ id: operationId }, { signal }),
+    changes: watcher.operationChanged({ operationId }),
+    fromChange: (change) => change.operation,
+    onConnected: (listener) => watcher.onConnected(listener),
+    settle: (operation) => {
+      if (!FINAL_OPERATION.includes(operation.status)) return undefined;
+      if (operation.status !== 'SUCCEEDED' && options.rejectOnFailure !== false) return { error: new EnclaveOperationError(operation) };
+      return { value: operation };
+    },
+    lastClone: () => null,
+    options,
+  });
+}
+
+/** One wait: what it reads, what changes it follows, and when it ends. */
+interface Watch<T extends { status: string }, C> {
+  what: 'clone' | 'operation';
+  id: string;
+  /** The argument a NOT_FOUND names. */
+  idField: string;
+  read(signal: AbortSignal): Promise<T | null>;
+  changes: AsyncIterableIterator<C>;
+  fromChange(change: C): T | null | undefined;
+  onConnected(listener: () => void): () => void;
+  /** How the wait ends on seeing `item`, or undefined to keep waiting. */
+  settle(item: T): { value: T } | { error: Error } | undefined;
+  /** The clone a timeout error carries. */
+  lastClone(last: T | null): Clone | null;
+  options: Pick<WaitOptions, 'timeout' | 'pollInterval' | 'signal'>;
+}
+
+/** The subscription and a poll side by side (at start, on every reconnect and at an interval). */
+function watch<T extends { status: string }, C>(spec: Watch<T, C>): Promise<T> {
+  const { options } = spec;
   const stop = new AbortController();
-  let last: Operation | null = null;
-  return new Promise<Operation>((resolve, reject) => {
+  let last: T | null = null;
+
+  return new Promise<T>((resolve, reject) => {
     if (options.signal?.aborted) return reject(options.signal.reason);
     const timeout = options.timeout ?? DEFAULT_TIMEOUT_MS;
     const timer = setTimeout(() => {
-      const message = `Timed out after ${timeout} ms waiting for operation ${operationId} (last status ${last?.status ?? 'unknown'})`;
-      finish(() => reject(new EnclaveWaitError(message, 'TIMEOUT', null)));
+      const message = `Timed out after ${timeout} ms waiting for ${spec.what} ${spec.id} (last status ${last?.status ?? 'unknown'})`;
+      finish(() => reject(new EnclaveWaitError(message, 'TIMEOUT', spec.lastClone(last))));
     }, timeout);
     const onAbort = () => finish(() => reject(options.signal?.reason));
     options.signal?.addEventListener('abort', onAbort);
-    const changes = watcher.operationChanged({ operationId });
-    const offConnected = watcher.onConnected(() => poll());
+    const changes = spec.changes;
+    const offConnected = spec.onConnected(() => poll());
     const poller = setInterval(() => poll(), options.pollInterval ?? DEFAULT_POLL_MS);
 
     function finish(outcome: () => void) {
@@ -182,33 +175,38 @@ export function waitForOperation(watcher: OperationWatcher, operationId: string,
       outcome();
     }
 
-    function observe(operation: Operation) {
+    function observe(item: T) {
       if (stop.signal.aborted) return;
-      last = operation;
-      if (!FINAL_OPERATION.includes(operation.status)) return;
-      if (operation.status !== 'SUCCEEDED' && options.rejectOnFailure !== false) {
-        finish(() => reject(new EnclaveOperationError(operation)));
-      } else {
-        finish(() => resolve(operation));
-      }
+      last = item;
+      const end = spec.settle(item);
+      if (!end) return;
+      if ('error' in end) finish(() => reject(end.error));
+      else finish(() => resolve(end.value));
     }
 
     function poll() {
-      watcher.operation({ id: operationId }, { signal: stop.signal }).then(
-        (operation) => {
-          if (operation) return observe(operation);
-          const error = new EnclaveError([{ message: `Operation ${operationId} not found`, extensions: { code: 'NOT_FOUND', field: 'id' } }]);
+      spec.read(stop.signal).then(
+        (item) => {
+          if (item) return observe(item);
+          const label = spec.what === 'clone' ? 'Clone' : 'Operation';
+          const error = new EnclaveError([{ message: `${label} ${spec.id} not found`, extensions: { code: 'NOT_FOUND', field: spec.idField } }]);
           finish(() => reject(error));
         },
         (error: unknown) => {
+          // A poll that did not get through is retried at the next tick; API refusals (no
+          // access, bad ID) end the wait, since waiting will not change them.
           if (error instanceof EnclaveError) finish(() => reject(error));
         },
       );
     }
 
     void (async () => {
+      // A failing subscription leaves the wait to polling.
       try {
-        for await (const change of changes) if (change.operation) observe(change.operation);
+        for await (const change of changes) {
+          const item = spec.fromChange(change);
+          if (item) observe(item);
+        }
       } catch {
         /* polling continues */
       }

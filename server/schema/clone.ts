@@ -6,7 +6,7 @@ import { notFound } from '../../domain/errors.js';
 import { CLONE_NAME_RULE, likeLiteral } from '../../domain/input.js';
 import { decodeId } from '../ids.js';
 import { liveEvent, sessionFeed } from '../subscriptions.js';
-import { clonePage } from '../services/cloneList.js';
+import { cloneCount, clonePage } from '../services/cloneList.js';
 import { createClone, createCloneSnapshot, deleteClone, requestCloneOperation, restoreClone } from '../services/clones.js';
 import { startFailover } from '../services/failover.js';
 import { withOperation } from '../operationAnswers.js';
@@ -171,7 +171,7 @@ builder.queryFields((t) => ({
       authScopes: { authenticated: true },
       description: 'Clones, newest first unless ordered otherwise; DELETED ones only with filter.includeDeleted.',
       args: { filter: t.arg({ type: CloneFilter }), orderBy: t.arg({ type: CloneOrder }) },
-      totalCount: (_connection, args, { prisma }) => prisma.clone.count({ where: cloneWhere(args.filter) }),
+      totalCount: (_connection, args, { prisma }) => cloneCount(prisma, cloneWhere(args.filter)),
       resolve: (query, _root, args, { prisma }) => clonePage(prisma, query, cloneWhere(args.filter), cloneOrder(args.orderBy)),
     },
     {},

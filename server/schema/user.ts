@@ -94,8 +94,8 @@ builder.mutationFields((t) => ({
     },
   }),
   logout: t.withAuth({ authenticated: true }).boolean({
-    resolve: async (_root, _args, { prisma, user }) => {
-      await logout(prisma, user);
+    resolve: async (_root, _args, ctx) => {
+      await logout(ctx, ctx.user);
       return true;
     },
   }),

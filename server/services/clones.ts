@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { reserveCapacity } from '../../infra/capacity.js';
 import { AppError, conflict, invalidState, notFound, validationError } from '../../domain/errors.js';
 import { notify } from '../../infra/eventBus.js';
-import { recordEvent } from '../../infra/events.js';
+import { recordCloneEvent } from '../../infra/events.js';
 import { errorFields, logger } from '../../infra/logger.js';
 import { decryptSecret, encryptSecret, generatePassword } from '../../infra/secrets.js';
 import { checkCloneInput } from '../../domain/validation.js';
@@ -129,14 +129,7 @@ export async function createClone(
         },
         select: { id: true, createdAt: true },
       });
-      await recordEvent(tx, {
-        actor,
-        subjectType: 'Clone',
-        subjectId: created.id,
-        cloneId: created.id,
-        type: 'clone.created',
-        data: { name, cpu: input.cpu, ramGb: input.ramGb },
-      });
+      await recordCloneEvent(tx, actor, created.id, 'clone.created', { name, cpu: input.cpu, ramGb: input.ramGb });
       await notify(tx, {
         topic: 'clone.status',
         cloneId: created.id,
@@ -213,14 +206,7 @@ export async function reconcileOrphanClones(
       if (!(error instanceof WorkflowNotFoundError)) throw error;
     }
     await startCloneWorkflow(services, clone.id, clone.name);
-    await recordEvent(services.prisma, {
-      actor: { kind: 'SYSTEM' },
-      subjectType: 'Clone',
-      subjectId: clone.id,
-      cloneId: clone.id,
-      type: 'clone.workflow_reconciled',
-      data: { reason: 'the clone was PROVISIONING without a workflow; its workflow was started' },
-    });
+    await recordCloneEvent(services.prisma, { kind: 'SYSTEM' }, clone.id, 'clone.workflow_reconciled', { reason: 'the clone was PROVISIONING without a workflow; its workflow was started' });
     started.push(clone.id);
   }
   return started;
@@ -424,14 +410,7 @@ export async function revealRdpCredentials(
   if (unavailableReason) {
     return { available: false, unavailableReason, protocol, host, port: protocol === 'SSH' ? SSH_PORT : protocol ? RDP_PORT : null, username: null, password: null };
   }
-  await recordEvent(prisma, {
-    actor: { kind: 'USER', userId: user.id },
-    subjectType: 'Clone',
-    subjectId: clone.id,
-    cloneId: clone.id,
-    type: 'clone.rdp_revealed',
-    data: { username: clone.rdpUsername, clientAddress },
-  });
+  await recordCloneEvent(prisma, { kind: 'USER', userId: user.id }, clone.id, 'clone.rdp_revealed', { username: clone.rdpUsername, clientAddress });
   return {
     available: true,
     unavailableReason: null,

@@ -4,7 +4,7 @@
 import { invalidState } from '../../domain/errors.js';
 import { failoverReadiness, type Readiness } from '../../domain/failoverReadiness.js';
 import type { CloneStatusName } from '../../domain/cloneStatus.js';
-import { recordEvent } from '../../infra/events.js';
+import { recordCloneEvent } from '../../infra/events.js';
 import type { Prisma, PrismaClient } from '../../prisma/client.js';
 import { isUniqueViolation } from '../../prisma/errors.js';
 import { cloneRequestUpdate } from '../../workflows/clone/messages.js';
@@ -108,14 +108,7 @@ export async function startFailover(
     throw winner ? refuseActive(winner) : invalidState('another failover of this configuration was requested at the same time; try again');
   }
   if (forced) {
-    await recordEvent(prisma, {
-      actor: { kind: 'USER', userId: user.id },
-      subjectType: 'Clone',
-      subjectId: clone.id,
-      cloneId: clone.id,
-      type: 'clone.failover_forced',
-      data: { operationId: queued.operationId, notReadyReasons: readiness.reasons },
-    });
+    await recordCloneEvent(prisma, { kind: 'USER', userId: user.id }, clone.id, 'clone.failover_forced', { operationId: queued.operationId, notReadyReasons: readiness.reasons });
   }
   return { id: clone.id, operationId: queued.operationId };
 }

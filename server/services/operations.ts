@@ -7,7 +7,7 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle }
 import { AppError } from '../../domain/errors.js';
 import type { OperationTypeName } from '../../domain/operations.js';
 import { notify } from '../../infra/eventBus.js';
-import { recordEvent } from '../../infra/events.js';
+import { recordCloneEvent } from '../../infra/events.js';
 import type { Prisma } from '../../prisma/client.js';
 import { cloneWorkflowId } from '../../workflows/ids.js';
 import type { ActingUser, AppServices } from './types.js';
@@ -65,14 +65,7 @@ export async function queueCloneOperation<T>(
     throw error;
   }
   await prisma.$transaction(async (tx) => {
-    await recordEvent(tx, {
-      actor: { kind: 'USER', userId: user.id },
-      subjectType: 'Clone',
-      subjectId: cloneId,
-      cloneId,
-      type: request.audit.type,
-      data: { ...request.audit.data, operationId: operation.id, operationType: request.type },
-    });
+    await recordCloneEvent(tx, { kind: 'USER', userId: user.id }, cloneId, request.audit.type, { ...request.audit.data, operationId: operation.id, operationType: request.type });
   });
   return { operationId: operation.id, answer };
 }

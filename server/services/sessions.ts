@@ -7,6 +7,7 @@ import { notify } from '../../infra/eventBus.js';
 import { recordEvent } from '../../infra/events.js';
 import { generateToken, verifyPassword } from '../../infra/secrets.js';
 import type { PrismaClient } from '../../prisma/client.js';
+import type { SessionCache } from './sessionCache.js';
 import type { AuthUser } from './types.js';
 
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
@@ -68,19 +69,27 @@ export async function login(
   return { token, user, expiresAt };
 }
 
-export async function logout(prisma: PrismaClient, user: AuthUser): Promise<void> {
+export async function logout({ prisma, sessions }: { prisma: PrismaClient; sessions?: SessionCache }, user: AuthUser): Promise<void> {
   await prisma.$transaction(async (tx) => {
     await tx.session.deleteMany({ where: { id: user.sessionId } });
     // Its open subscriptions end too, on every API replica.
     await notify(tx, { topic: 'session.ended', sessionId: user.sessionId, userId: user.id });
     await recordEvent(tx, { actor: { kind: 'USER', userId: user.id }, subjectType: 'User', subjectId: user.id, type: 'user.logged_out' });
   });
+  sessions?.forgetSession(user.sessionId);
 }
 
-export async function userForToken(prisma: PrismaClient, token: string): Promise<AuthUser | null> {
+/** The user a bearer token acts for, or null (no such session, expired, or the user disabled). */
+export async function userForToken(prisma: PrismaClient, token: string, sessions?: SessionCache): Promise<AuthUser | null> {
+  const tokenHash = hashToken(token);
+  const read = () => sessionUser(prisma, tokenHash);
+  return sessions ? sessions.user(tokenHash, read) : read();
+}
+
+async function sessionUser(prisma: PrismaClient, tokenHash: string): Promise<AuthUser | null> {
   const session = await prisma.session.findUnique({
-    where: { tokenHash: hashToken(token) },
-    include: { user: true },
+    where: { tokenHash },
+    select: { id: true, expiresAt: true, user: { select: { id: true, username: true, name: true, role: true, disabledAt: true } } },
   });
   if (!session || session.expiresAt < new Date() || session.user.disabledAt) return null;
   const { user } = session;

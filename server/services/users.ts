@@ -6,6 +6,7 @@ import { recordEvent, SYSTEM, type Actor } from '../../infra/events.js';
 import { generatePassword, hashPassword, verifyPassword } from '../../infra/secrets.js';
 import type { Prisma, Role } from '../../prisma/client.js';
 import { isUniqueViolation } from '../../prisma/errors.js';
+import type { SessionCache } from './sessionCache.js';
 import type { ActingUser, AppServices, AuthUser } from './types.js';
 
 export interface CreateUserInput {
@@ -51,7 +52,8 @@ export async function createUser(
 
 const actorOf = (user: ActingUser | null): Actor => (user ? { kind: 'USER', userId: user.id } : SYSTEM);
 
-type Db = Pick<AppServices, 'prisma'>;
+/** The database, and the API's session cache when called from the API (forgotten after a change commits). */
+type Db = Pick<AppServices, 'prisma'> & { sessions?: SessionCache };
 type Tx = Prisma.TransactionClient;
 
 /** Changes to who is an enabled GLOBAL_ADMIN are made one at a time (across API replicas). */
@@ -78,8 +80,8 @@ async function endSessionsOf(tx: Tx, userId: string, keepSessionId?: string): Pr
   return sessions.length;
 }
 
-export async function setUserRole({ prisma }: Db, user: ActingUser, userId: string, role: Role): Promise<{ id: string }> {
-  return prisma.$transaction(async (tx) => {
+export async function setUserRole({ prisma, sessions }: Db, user: ActingUser, userId: string, role: Role): Promise<{ id: string }> {
+  const changed = await prisma.$transaction(async (tx) => {
     await lockAdmins(tx);
     const target = await targetUser(tx, userId);
     if (target.role === role) return { id: target.id };
@@ -90,11 +92,13 @@ export async function setUserRole({ prisma }: Db, user: ActingUser, userId: stri
     await recordEvent(tx, { actor: actorOf(user), subjectType: 'User', subjectId: target.id, type: 'user.role_changed', data: { from: target.role, to: role } });
     return { id: target.id };
   });
+  sessions?.forgetUser(changed.id);
+  return changed;
 }
 
 /** Disables the account (it cannot log in) and ends all its sessions; or enables it again. */
-export async function setUserDisabled({ prisma }: Db, user: ActingUser, userId: string, disabled: boolean): Promise<{ id: string }> {
-  return prisma.$transaction(async (tx) => {
+export async function setUserDisabled({ prisma, sessions }: Db, user: ActingUser, userId: string, disabled: boolean): Promise<{ id: string }> {
+  const changed = await prisma.$transaction(async (tx) => {
     await lockAdmins(tx);
     const target = await targetUser(tx, userId);
     if (!!target.disabledAt === disabled) return { id: target.id };
@@ -109,26 +113,30 @@ export async function setUserDisabled({ prisma }: Db, user: ActingUser, userId: 
     await recordEvent(tx, { actor: actorOf(user), subjectType: 'User', subjectId: target.id, type: disabled ? 'user.disabled' : 'user.enabled' });
     return { id: target.id };
   });
+  sessions?.forgetUser(changed.id);
+  return changed;
 }
 
 /** A new generated password for the user, returned once; their sessions end (the old one may be known). */
-export async function resetUserPassword({ prisma }: Db, user: ActingUser, userId: string): Promise<{ userId: string; password: string }> {
+export async function resetUserPassword({ prisma, sessions }: Db, user: ActingUser, userId: string): Promise<{ userId: string; password: string }> {
   const password = generatePassword();
   const passwordHash = await hashPassword(password);
-  return prisma.$transaction(async (tx) => {
+  const reset = await prisma.$transaction(async (tx) => {
     const target = await targetUser(tx, userId);
     await tx.user.update({ where: { id: target.id }, data: { passwordHash } });
     const ended = await endSessionsOf(tx, target.id);
     await recordEvent(tx, { actor: actorOf(user), subjectType: 'User', subjectId: target.id, type: 'user.password_reset', data: { sessionsEnded: ended } });
     return { userId: target.id, password };
   });
+  sessions?.forgetUser(reset.userId);
+  return reset;
 }
 
 /** The shortest password a user may choose (generated ones are 20 characters). */
 export const MIN_PASSWORD_LENGTH = 12;
 
 /** The caller's own password; the old one is required. Their other sessions end, this one stays. */
-export async function changeOwnPassword({ prisma }: Db, user: AuthUser, oldPassword: string, newPassword: string): Promise<void> {
+export async function changeOwnPassword({ prisma, sessions }: Db, user: AuthUser, oldPassword: string, newPassword: string): Promise<void> {
   const problems = [];
   if ([...newPassword].length < MIN_PASSWORD_LENGTH) problems.push({ field: 'newPassword', message: `must be at least ${MIN_PASSWORD_LENGTH} characters` });
   else if (newPassword === oldPassword) problems.push({ field: 'newPassword', message: 'must differ from the old password' });
@@ -142,10 +150,11 @@ export async function changeOwnPassword({ prisma }: Db, user: AuthUser, oldPassw
     const ended = await endSessionsOf(tx, user.id, user.sessionId);
     await recordEvent(tx, { actor: actorOf(user), subjectType: 'User', subjectId: user.id, type: 'user.password_changed', data: { sessionsEnded: ended } });
   });
+  sessions?.forgetUser(user.id);
 }
 
 /** Ends one session: one's own, or anyone's for a GLOBAL_ADMIN. */
-export async function endSession({ prisma }: Db, user: AuthUser, sessionId: string): Promise<void> {
+export async function endSession({ prisma, sessions }: Db, user: AuthUser, sessionId: string): Promise<void> {
   await prisma.$transaction(async (tx) => {
     const session = await tx.session.findUnique({ where: { id: sessionId }, select: { id: true, userId: true } });
     // Another user's session is "not found" to a non-admin: its existence is none of their business.
@@ -154,4 +163,5 @@ export async function endSession({ prisma }: Db, user: AuthUser, sessionId: stri
     await notify(tx, { topic: 'session.ended', sessionId: session.id, userId: session.userId });
     await recordEvent(tx, { actor: actorOf(user), subjectType: 'User', subjectId: session.userId, type: 'user.session_ended', data: { sessionId: session.id } });
   });
+  sessions?.forgetSession(sessionId);
 }

@@ -1,5 +1,7 @@
 // Clone helpers for tests that drive whole lifecycles through the API on the full stack
-// (the fault tests in test/chaos/): create, wait for a state, read what was recorded.
+// (the fault tests in test/chaos/ and the lifecycle tests): create, snapshot, wait for a state,
+// read what was recorded.
+import { randomUUID } from 'node:crypto';
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import proto from '@temporalio/proto'; // CommonJS: named exports are not visible to ESM
 import { expect } from 'vitest';
@@ -11,19 +13,31 @@ import type { TestStack } from './stack.js';
 
 export const cloneGid = (id: string) => encodeGlobalID('Clone', id);
 
-/** Creates a clone of the first image on the configuration's primary; returns its row ID. */
-export async function createClone(stack: TestStack, token: string, name: string, configurationIndex = 0): Promise<string> {
+/** What a test clone is made of, when not the defaults (the seed's first configuration and first live image). */
+export interface CloneSpec {
+  configurationId?: string;
+  imageId?: string;
+  description?: string;
+}
+
+/**
+ * Creates a clone through the API (on the VM Network, 1 CPU, 1 GB) and expects it accepted;
+ * returns its row ID. A number picks the seed's configuration by index.
+ */
+export async function createClone(stack: TestStack, token: string, name: string, spec: CloneSpec | number = {}): Promise<string> {
+  const { configurationId = stack.seed.configurationIds[typeof spec === 'number' ? spec : 0]!, imageId, description = 'test clone' } =
+    typeof spec === 'number' ? {} : spec;
   const network = await stack.prisma.network.findFirstOrThrow({ where: { name: 'VM Network' } });
-  const image = await stack.prisma.vmImage.findFirstOrThrow({ orderBy: { name: 'asc' } });
+  const image = imageId ?? (await stack.prisma.vmImage.findFirstOrThrow({ where: { removedAt: null }, orderBy: { name: 'asc' } })).id;
   const result = await gql<{ createClone: { id: string } }>(
     stack.api.url,
     `mutation($input: CreateCloneInput!) { createClone(input: $input) { id } }`,
     {
       input: {
         name,
-        description: 'fault test clone',
-        imageId: encodeGlobalID('VmImage', image.id),
-        configurationId: encodeGlobalID('Configuration', stack.seed.configurationIds[configurationIndex]!),
+        description,
+        imageId: encodeGlobalID('VmImage', image),
+        configurationId: encodeGlobalID('Configuration', configurationId),
         networkId: encodeGlobalID('Network', network.id),
         cpu: 1,
         ramGb: 1,
@@ -33,6 +47,16 @@ export async function createClone(stack: TestStack, token: string, name: string,
   );
   expect(result.errors).toBeUndefined();
   return (await stack.prisma.clone.findFirstOrThrow({ where: { name } })).id;
+}
+
+/** A scheduled snapshot of the configuration, as its Temporal Schedule would start it; returns its row ID. */
+export async function scheduledSnapshot(stack: TestStack, configurationId: string): Promise<string> {
+  const result = await stack.temporal.workflow.execute('snapshotWorkflow', {
+    taskQueue: stack.taskQueue,
+    workflowId: `snapshot-${configurationId}-test-${randomUUID()}`,
+    args: [{ configurationId, trigger: 'SCHEDULED' }],
+  });
+  return (result as { snapshotId: string }).snapshotId;
 }
 
 /** Sends a clone mutation (`startFailover`, `endFailover`, `deleteClone`, …) and expects it accepted. */

@@ -5,7 +5,7 @@ import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activ
 import { assertTransition, InvalidTransitionError, type CloneStatusName } from '../../domain/cloneStatus.js';
 import type { PowerAction } from '../../domain/cloneRequests.js';
 import { notify } from '../../infra/eventBus.js';
-import { recordEvent, SYSTEM } from '../../infra/events.js';
+import { recordCloneEvent, recordEvent, SYSTEM } from '../../infra/events.js';
 import { cloneHostname, cloneVmName } from '../../domain/naming.js';
 import { decryptSecret } from '../../infra/secrets.js';
 import type { PrismaClient } from '../../prisma/client.js';
@@ -109,14 +109,7 @@ export function createCloneActivities({ prisma, vsphere, secretKey, guestWaitTim
           select: { status: true, failover: true, updatedAt: true },
         });
         if (statusChanged) {
-          await recordEvent(tx, {
-            actor: SYSTEM,
-            subjectType: 'Clone',
-            subjectId: cloneId,
-            cloneId,
-            type: 'clone.status_changed',
-            data: { from: clone.status, to: updated.status, ...(change.reason ? { reason: change.reason } : {}) },
-          });
+          await recordCloneEvent(tx, SYSTEM, cloneId, 'clone.status_changed', { from: clone.status, to: updated.status, ...(change.reason ? { reason: change.reason } : {}) });
           await notify(tx, {
             topic: 'clone.status',
             cloneId,
@@ -126,14 +119,7 @@ export function createCloneActivities({ prisma, vsphere, secretKey, guestWaitTim
           });
         }
         if (change.phase !== undefined) {
-          await recordEvent(tx, {
-            actor: SYSTEM,
-            subjectType: 'Clone',
-            subjectId: cloneId,
-            cloneId,
-            type: 'clone.progress',
-            data: { phase: change.phase, percent: change.percent ?? null },
-          });
+          await recordCloneEvent(tx, SYSTEM, cloneId, 'clone.progress', { phase: change.phase, percent: change.percent ?? null });
         }
       });
     },
@@ -176,14 +162,7 @@ export function createCloneActivities({ prisma, vsphere, secretKey, guestWaitTim
           update: fields,
         });
         await tx.clone.update({ where: { id: cloneId }, data: { machineId: machine.id } });
-        await recordEvent(tx, {
-          actor: SYSTEM,
-          subjectType: 'Clone',
-          subjectId: cloneId,
-          cloneId,
-          type: 'clone.vm_created',
-          data: { vmRef: vm.ref, vmName: vm.name },
-        });
+        await recordCloneEvent(tx, SYSTEM, cloneId, 'clone.vm_created', { vmRef: vm.ref, vmName: vm.name });
       });
       return { vmRef: vm.ref };
     },
@@ -240,7 +219,7 @@ export function createCloneActivities({ prisma, vsphere, secretKey, guestWaitTim
       await prisma.$transaction(async (tx) => {
         const { count } = await tx.clone.updateMany({ where: { id: cloneId, guestCustomizedAt: null }, data: { guestCustomizedAt: new Date() } });
         if (count === 0) return;
-        await recordEvent(tx, { actor: SYSTEM, subjectType: 'Clone', subjectId: cloneId, cloneId, type: 'clone.guest_customized', data: { vmRef: ref } });
+        await recordCloneEvent(tx, SYSTEM, cloneId, 'clone.guest_customized', { vmRef: ref });
       });
     },
 
@@ -289,13 +268,7 @@ export function createCloneActivities({ prisma, vsphere, secretKey, guestWaitTim
           data: { failover: on, failoverStartedAt: on ? new Date() : null },
           select: { status: true, failover: true, updatedAt: true },
         });
-        await recordEvent(tx, {
-          actor: actorId ? { kind: 'USER', userId: actorId } : SYSTEM,
-          subjectType: 'Clone',
-          subjectId: cloneId,
-          cloneId,
-          type: on ? 'clone.failover_started' : 'clone.failover_ended',
-        });
+        await recordCloneEvent(tx, actorId ? { kind: 'USER', userId: actorId } : SYSTEM, cloneId, on ? 'clone.failover_started' : 'clone.failover_ended');
         await notify(tx, {
           topic: 'clone.status',
           cloneId,
@@ -416,14 +389,7 @@ export function createCloneActivities({ prisma, vsphere, secretKey, guestWaitTim
             where: { id: clone.machine!.id },
             data: { removedAt, powerState: 'POWERED_OFF', online: false, guestIp: null },
           });
-          await recordEvent(tx, {
-            actor: SYSTEM,
-            subjectType: 'Clone',
-            subjectId: cloneId,
-            cloneId,
-            type: 'clone.vm_destroyed',
-            data: { vmRef: clone.machine!.vsphereRef },
-          });
+          await recordCloneEvent(tx, SYSTEM, cloneId, 'clone.vm_destroyed', { vmRef: clone.machine!.vsphereRef });
         });
       }
     },
@@ -447,8 +413,12 @@ function notFoundAsUndefined(error: unknown): undefined {
   return asActivityFailure(error);
 }
 
-/** How often a customization wait looks at the VM's events. */
-const CUSTOMIZATION_POLL_MS = 2000;
+/**
+ * How soon a customization wait looks at the VM's events again: soon at first (a guest often
+ * finishes moments after its IP appears), doubling to every 2 s (issue 16: a flat 2 s poll added
+ * up to 2 s to every provisioning).
+ */
+const CUSTOMIZATION_POLL_MS = { first: 250, max: 2000 };
 
 /**
  * Polls the VM's customization events until it succeeded; fails permanently when it failed or
@@ -456,7 +426,7 @@ const CUSTOMIZATION_POLL_MS = 2000;
  * customized again with the clone's identity).
  */
 export async function awaitCustomization(vsphere: VSphereClient, vmRef: string, deadline: number, heartbeat: () => void): Promise<void> {
-  for (;;) {
+  for (let delay = CUSTOMIZATION_POLL_MS.first; ; delay = Math.min(2 * delay, CUSTOMIZATION_POLL_MS.max)) {
     heartbeat();
     const outcome = await vsphere.customizationState(vmRef).catch(asActivityFailure);
     if (outcome.state === 'succeeded') return;
@@ -469,7 +439,7 @@ export async function awaitCustomization(vsphere: VSphereClient, vmRef: string, 
         'GuestTimeout',
       );
     }
-    await new Promise((resolve) => setTimeout(resolve, CUSTOMIZATION_POLL_MS));
+    await new Promise((resolve) => setTimeout(resolve, delay));
   }
 }
 

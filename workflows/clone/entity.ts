@@ -1,11 +1,12 @@
 // The clone entity inside its workflow: the state the workflow keeps and reports, the handlers of
 // its messages, and the requests it serves one at a time (failover, failback, manual snapshots,
 // power actions, crash checks, auto-restores). Deterministic: every effect goes through an activity.
-import { condition, log, setHandler, upsertMemo, upsertSearchAttributes, uuid4, workflowInfo, type CancellationScope } from '@temporalio/workflow';
+import { condition, log, setHandler, upsertMemo, upsertSearchAttributes, uuid4, workflowInfo, type CancellationScope, type Payload } from '@temporalio/workflow';
 import { deleteRejection, requestRejection, type PowerAction } from '../../domain/cloneRequests.js';
 import type { CloneStatusName } from '../../domain/cloneStatus.js';
 import { failureReason } from '../policies.js';
 import { CLONE_STATUS } from '../searchAttributes.js';
+import { currentTrace, inTrace } from '../traceScope.js';
 import type { CloneFacts } from './activities.js';
 import type { OperationChange } from '../operations/activities.js';
 import {
@@ -22,10 +23,14 @@ import {
 } from './messages.js';
 import { bookkeeping, guestWaits, vsphereTasks } from './proxies.js';
 
-/** An accepted request; a manual snapshot's caller waits on `snapshot` for the row's ID (or why not). */
+/**
+ * An accepted request; a manual snapshot's caller waits on `snapshot` for the row's ID (or why
+ * not). It is served in its caller's trace.
+ */
 interface QueuedRequest {
   request: CloneRequest;
   snapshot?: { id?: string; error?: string };
+  trace: Payload | undefined;
 }
 
 type Progress = { phase?: string; percent?: number; reason?: string };
@@ -36,6 +41,9 @@ export class CloneEntity {
   private deleteRequested = false;
   /** The DELETE operation, when the API queued one. */
   private deleteOperationId: string | undefined;
+  private deleteTrace: Payload | undefined;
+  /** The trace of the signal that asked for the pending auto-restore (the snapshot's), if any. */
+  private pendingRestoreTrace: Payload | undefined;
   private crashSuspected = false;
   /** The provisioning saga's scope while it runs: a delete cancels it. */
   provisioning: CancellationScope | undefined;
@@ -63,11 +71,12 @@ export class CloneEntity {
     setHandler(autoRestoreSignal, ({ snapshotId }) => {
       // Only the newest snapshot matters: a newer one supersedes a restore not yet begun.
       this.state.pendingRestore = snapshotId;
+      this.pendingRestoreTrace = currentTrace();
     });
     setHandler(
       cloneRequestUpdate,
       (request) => {
-        this.queue.push({ request });
+        this.queue.push({ request, trace: currentTrace() });
         return { accepted: true };
       },
       {
@@ -80,7 +89,7 @@ export class CloneEntity {
     setHandler(
       createSnapshotUpdate,
       async (args) => {
-        const entry = { request: { kind: 'createSnapshot', ...args }, snapshot: {} } satisfies QueuedRequest;
+        const entry = { request: { kind: 'createSnapshot', ...args }, snapshot: {}, trace: currentTrace() } satisfies QueuedRequest;
         const snapshot: { id?: string; error?: string } = entry.snapshot;
         this.queue.push(entry);
         await condition(() => snapshot.id !== undefined || snapshot.error !== undefined);
@@ -95,6 +104,7 @@ export class CloneEntity {
         this.deleteRequested = true;
         // Older histories sent no argument.
         this.deleteOperationId = (request as DeleteRequest | undefined)?.operationId;
+        this.deleteTrace = currentTrace();
         this.provisioning?.cancel();
       },
       {
@@ -150,39 +160,53 @@ export class CloneEntity {
     return { status: this.state.status, failover: this.state.failover, pendingRestore: this.state.pendingRestore };
   }
 
-  /** Serves one thing: the oldest request, else a crash check, else the pending auto-restore. */
+  /**
+   * Serves one thing: the oldest request, else a crash check, else the pending auto-restore. Each
+   * in the trace of whoever asked for it; a crash check in none (its activities start their own).
+   */
   async serveNext(): Promise<void> {
     const next = this.queue.shift();
     if (next) {
-      // Accepted against the state of its time; requests served before it may have changed that.
-      const reason = this.rejection(next.request);
-      const { operationId } = next.request;
       this.state.busy = next.request.kind;
-      const served = reason
-        ? Promise.reject(new Error(`no longer possible: ${reason}`))
-        : this.markOperation(operationId, { status: 'RUNNING' }).then(() => this.serve(next.request, next.snapshot));
-      await served.then(
-        () => this.markOperation(operationId, { status: 'SUCCEEDED' }),
-        (error: unknown) => {
-          if (next.snapshot) next.snapshot.error ??= failureReason(error);
-          return this.recordFailure(next.request.kind, error, operationId);
-        },
-      );
+      await inTrace(next.trace, () => this.serveRequest(next));
     } else if (this.crashSuspected) {
       this.crashSuspected = false;
       this.state.busy = 'crashCheck';
-      await this.checkForCrash().catch((error: unknown) => this.recordFailure('crash check', error));
+      await inTrace(undefined, () => this.checkForCrash().catch((error: unknown) => this.recordFailure('crash check', error)));
     } else {
       const snapshotId = this.state.pendingRestore!;
       this.state.pendingRestore = null;
       this.state.busy = 'autoRestore';
-      await this.autoRestore(snapshotId).catch((error: unknown) => this.recordFailure('autoRestore', error));
+      await inTrace(this.pendingRestoreTrace, () =>
+        this.autoRestore(snapshotId).catch((error: unknown) => this.recordFailure('autoRestore', error)),
+      );
     }
     this.state.busy = null;
   }
 
-  /** Removes the clone VM and ends the clone DELETED; requests still queued hear why they will not run. */
-  async tearDown(): Promise<void> {
+  private async serveRequest({ request, snapshot }: QueuedRequest): Promise<void> {
+    // Accepted against the state of its time; requests served before it may have changed that.
+    const reason = this.rejection(request);
+    const { operationId } = request;
+    const served = reason
+      ? Promise.reject(new Error(`no longer possible: ${reason}`))
+      : this.markOperation(operationId, { status: 'RUNNING' }).then(() => this.serve(request, snapshot));
+    await served.then(
+      () => this.markOperation(operationId, { status: 'SUCCEEDED' }),
+      (error: unknown) => {
+        if (snapshot) snapshot.error ??= failureReason(error);
+        return this.recordFailure(request.kind, error, operationId);
+      },
+    );
+  }
+
+  /** Removes the clone VM and ends the clone DELETED, in the delete's trace. */
+  tearDown(): Promise<void> {
+    return inTrace(this.deleteTrace, () => this.removeClone());
+  }
+
+  /** Requests still queued hear why they will not run; then the VM goes and the clone ends DELETED. */
+  private async removeClone(): Promise<void> {
     for (const entry of this.queue.splice(0)) {
       if (entry.snapshot) entry.snapshot.error = 'the clone is being deleted';
       await this.markOperation(entry.request.operationId, { status: 'CANCELLED', error: 'the clone is being deleted' });

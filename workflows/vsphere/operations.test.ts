@@ -186,6 +186,28 @@ describe('power, guest and lifecycle', () => {
     expect(on.guestIp).toBeUndefined();
   });
 
+  it('keeps answering calls while more guest waits are open than it has connections', async () => {
+    // Two connections for calls; each wait's long poll holds a connection for up to 10 s.
+    const narrow = connectToVcsim(sim, { maxConnections: 2, progressIntervalMs: 10_000 });
+    const guest = await client.cloneVm({ source: linuxTemplate.ref, name: 'many-waits', network: standard.ref });
+    await client.powerOn(guest.ref);
+    try {
+      const waits = Array.from({ length: 4 }, () => narrow.waitForGuestIp(guest.ref, { timeoutMs: 30_000 }));
+      await new Promise((resolve) => setTimeout(resolve, 500)); // the long polls are out
+      const started = Date.now();
+      expect((await narrow.listVms()).some((listed) => listed.ref === guest.ref)).toBe(true);
+      expect(await narrow.getVm(guest.ref)).toMatchObject({ powerState: 'poweredOn' });
+      // Behind the waits' connections these would have queued for up to the 10 s poll.
+      expect(Date.now() - started).toBeLessThan(3_000);
+      await setGuestInfo(client, guest.ref, { ipAddress: '192.0.2.9' });
+      expect(await Promise.all(waits)).toEqual(['192.0.2.9', '192.0.2.9', '192.0.2.9', '192.0.2.9']);
+    } finally {
+      await narrow.close();
+      await client.powerOff(guest.ref);
+      await client.destroyVm(guest.ref);
+    }
+  });
+
   it('waits for the guest IP, reporting progress while it waits', async () => {
     const updates: string[] = [];
     setTimeout(() => void setGuestInfo(client, vm.ref, { ipAddress: '192.0.2.10' }), 1500);

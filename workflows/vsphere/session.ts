@@ -41,6 +41,8 @@ export interface CallOptions {
   check?: (returnval: XmlNode | undefined) => void;
   /** Aborts the HTTP request (and the call fails with the signal's reason). */
   signal?: AbortSignal;
+  /** A long poll (WaitForUpdatesEx): sent on connections of its own, so waits never queue short calls. */
+  longPoll?: boolean;
 }
 
 export interface RetryPolicy {
@@ -268,6 +270,7 @@ export class SoapSession {
           ...(options.cookie ? { cookie: options.cookie } : {}),
           ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
           ...(options.signal ? { signal: options.signal } : {}),
+          ...(options.longPoll ? { longPoll: true } : {}),
         });
         const returnval = parseResponse(method, response.body);
         options.check?.(returnval);

@@ -1,6 +1,10 @@
 /**
  * HTTPS transport to vCenter's /sdk endpoint: one undici Agent per client (so one connection pool
- * per worker process), TLS policy, per-request deadlines, and classification of network failures.
+ * per worker process) for calls, and one for long polls, TLS policy, per-request deadlines, and
+ * classification of network failures. Long polls (WaitForUpdatesEx: every task and guest wait)
+ * hold their connection for up to their wait time; in the calls' pool, 8 concurrent waits took
+ * every connection and each other call queued behind them for seconds (issue 16: 50 clones
+ * provisioned at once mostly timed out waiting for their guests).
  */
 import type { TLSSocket } from 'node:tls';
 import { Agent, buildConnector, request } from 'undici';
@@ -25,8 +29,10 @@ export interface TransportOptions {
   tls?: TlsOptions;
   logger: Logger;
   requestTimeoutMs: number;
-  /** Upper bound of concurrent HTTP connections to vCenter from this process. */
+  /** Upper bound of concurrent HTTP connections to vCenter from this process for calls (default 8). */
   maxConnections?: number;
+  /** Upper bound of concurrent long polls (default 256; each is one idle connection while it waits). */
+  maxLongPolls?: number;
 }
 
 export interface SoapExchange {
@@ -57,15 +63,9 @@ export function sdkEndpoint(url: string): URL {
   return endpoint;
 }
 
-function createAgent(options: TransportOptions): Agent {
+function createAgent(options: TransportOptions, connections: number): Agent {
   const tls = options.tls ?? {};
-  const connections = options.maxConnections ?? 8;
-  if (tls.insecure) {
-    options.logger.warn('TLS certificate verification is DISABLED for vSphere (tls.insecure); use only in labs', {
-      url: options.url,
-    });
-    return new Agent({ connections, connect: { rejectUnauthorized: false } });
-  }
+  if (tls.insecure) return new Agent({ connections, connect: { rejectUnauthorized: false } });
   if (!tls.thumbprintSha256) {
     return new Agent({ connections, connect: tls.caPem ? { ca: tls.caPem } : {} });
   }
@@ -120,12 +120,17 @@ export function classifyNetworkError(error: unknown, endpoint: URL): VSphereErro
 export class SoapTransport {
   readonly endpoint: URL;
   private readonly agent: Agent;
+  private readonly longPollAgent: Agent;
   readonly requestTimeoutMs: number;
 
   constructor(options: TransportOptions) {
     this.endpoint = sdkEndpoint(options.url);
     this.requestTimeoutMs = options.requestTimeoutMs;
-    this.agent = createAgent(options);
+    if (options.tls?.insecure) {
+      options.logger.warn('TLS certificate verification is DISABLED for vSphere (tls.insecure); use only in labs', { url: options.url });
+    }
+    this.agent = createAgent(options, options.maxConnections ?? 8);
+    this.longPollAgent = createAgent(options, options.maxLongPolls ?? 256);
   }
 
   /**
@@ -135,14 +140,14 @@ export class SoapTransport {
    */
   async send(
     envelope: string,
-    options: { soapAction: string; cookie?: string; timeoutMs?: number; signal?: AbortSignal },
+    options: { soapAction: string; cookie?: string; timeoutMs?: number; signal?: AbortSignal; longPoll?: boolean },
   ): Promise<SoapExchange> {
     const timeout = options.timeoutMs ?? this.requestTimeoutMs;
     let response;
     try {
       response = await request(this.endpoint, {
         method: 'POST',
-        dispatcher: this.agent,
+        dispatcher: options.longPoll ? this.longPollAgent : this.agent,
         headers: {
           'content-type': 'text/xml; charset=utf-8',
           soapaction: options.soapAction,
@@ -177,7 +182,7 @@ export class SoapTransport {
   }
 
   async close(): Promise<void> {
-    await this.agent.close();
+    await Promise.all([this.agent.close(), this.longPollAgent.close()]);
   }
 }
 

@@ -97,6 +97,7 @@ export async function watchObject<T>(
           { version, options: { maxWaitSeconds: waitSeconds } },
           {
             idempotent: true,
+            longPoll: true,
             timeoutMs: waitSeconds * 1000 + session.requestTimeoutMs,
             ...(options.signal ? { signal: options.signal } : {}),
           },
