@@ -3,7 +3,9 @@
 // into PostgreSQL.
 import type { ScheduleHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClone, waitForClone } from './support/clones.js';
 import { eventually } from './support/eventually.js';
+import { loginAs } from './support/graphql.js';
 import { INVENTORY_SYNC_SCHEDULE_ID, syncInventorySchedule } from '../workflows/inventory/schedules.js';
 import { formatRef } from '../workflows/vsphere/index.js';
 import { toRef, type XmlInputObject } from '../workflows/vsphere/xml.js';
@@ -83,6 +85,21 @@ describe('inventory sync', () => {
     expect(synced.removedAt).not.toBeNull();
     expect(synced.online).toBe(false);
     expect(await stack.prisma.event.count({ where: { subjectId: primary.id, type: 'machine.removed' } })).toBe(1);
+  });
+
+  it('leaves the vanished VM of a clone being deleted to its delete', async () => {
+    // The moment the worker-kill fault test met (CI, 16:36 on 2026-11-23): the delete has written
+    // DELETING and its destroy task has run to the end in vSphere, but the worker died before it
+    // recorded clone.vm_destroyed. A sync now must not log the VM as removed behind Enclave's back.
+    const admin = await loginAs(stack.api.url, 'admin', stack.users.admin.password);
+    const cloneId = await createClone(stack, admin, 'Inventory deleting', 2);
+    await waitForClone(stack, cloneId, (c) => c.status === 'RUNNING', 'RUNNING');
+    const { machine } = await stack.prisma.clone.findUniqueOrThrow({ where: { id: cloneId }, include: { machine: true } });
+    await stack.prisma.clone.update({ where: { id: cloneId }, data: { status: 'DELETING' } });
+    await stack.vsphere.destroyVm(machine!.vsphereRef!);
+    await syncNow();
+    expect((await stack.prisma.machine.findUniqueOrThrow({ where: { id: machine!.id } })).removedAt).toBeNull();
+    expect(await stack.prisma.event.count({ where: { subjectId: machine!.id, type: 'machine.removed' } })).toBe(0);
   });
 
   it('adds a new network and flags it when it vanishes', async () => {

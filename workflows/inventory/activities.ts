@@ -77,8 +77,13 @@ export function createInventoryActivities({ prisma, vsphere }: InventoryActivity
         const vm = vms.get(ref);
         if (!vm) {
           await prisma.$transaction(async (tx) => {
+            // A clone being deleted is its delete's to remove: it destroys the VM and records
+            // clone.vm_destroyed. The VM can vanish before that record (its task ran on while the
+            // worker was down: CI, 16:36 on 2026-11-23); marking it here would log a removal
+            // behind Enclave's back and leave the delete nothing to record. DELETING is written
+            // before the destroy starts, so this statement sees it whenever the VM is gone.
             const { count } = await tx.machine.updateMany({
-              where: { id: machine.id, vsphereRef: ref, removedAt: null },
+              where: { id: machine.id, vsphereRef: ref, removedAt: null, NOT: { clone: { is: { status: 'DELETING' } } } },
               data: { removedAt: now, online: false, guestIp: null },
             });
             if (count === 0) return;
