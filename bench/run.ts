@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Context } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import pg from 'pg';
 import { loadApiExposure } from '../infra/config.js';
@@ -411,6 +412,10 @@ async function runOperations(report: Report, settings: { databaseUrl: string; te
           capacity,
         );
         if (simulatorErrors.size) report.note(`The lab guest simulator's errors during provisioning: ${JSON.stringify(Object.fromEntries(simulatorErrors))}`);
+        // Where one clone's time went: its workflow history, event by event, in the bench's log directory.
+        const median = `clone-${ids[Math.floor(ids.length / 2)]!}`;
+        writeFileSync(join(logDir, 'provision-timeline.txt'), await timeline(ops.temporal, median));
+        log(`the history of ${median}, with times: ${join(logDir, 'provision-timeline.txt')}`);
         log(`provisioning ${PLAN.provision}: ${JSON.stringify(statuses)}, overhead p50 ${figures(overhead.filter(Number.isFinite), 1).p50.toFixed(0)} ms`);
       } finally {
         guests.stop();
@@ -434,7 +439,20 @@ async function runOperations(report: Report, settings: { databaseUrl: string; te
   } finally {
     await cleanups.close();
   }
-  void logDir;
+}
+
+/** A workflow's history as lines of "ms since it started, event, activity or marker". */
+async function timeline(temporal: Client, workflowId: string): Promise<string> {
+  const events = (await temporal.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
+  const ms = (e: (typeof events)[number]) => Number(e.eventTime?.seconds ?? 0) * 1000 + (e.eventTime?.nanos ?? 0) / 1e6;
+  const start = events[0] ? ms(events[0]) : 0;
+  return events
+    .map((e) => {
+      const type = Object.keys(e).find((key) => key.endsWith('EventAttributes'))?.replace('EventAttributes', '') ?? '';
+      const what = e.activityTaskScheduledEventAttributes?.activityType?.name ?? e.markerRecordedEventAttributes?.markerName ?? '';
+      return `${(ms(e) - start).toFixed(0).padStart(7)} ${type} ${what}\n`;
+    })
+    .join('');
 }
 
 /** The total length of the union of time intervals. */

@@ -30,6 +30,19 @@ describe('recorded workflow histories', () => {
     expect([...types].sort()).toEqual(['cloneWorkflow', 'inventorySyncWorkflow', 'snapshotWorkflow']);
   });
 
+  it('hold both ways of bookkeeping: activity tasks before the local-bookkeeping patch, local activities after', () => {
+    const clones = histories.filter((h) => h.name.startsWith('clone-'));
+    const bookkept = clones.map(({ name, history }) => {
+      const events = history.events ?? [];
+      const local = events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity').length;
+      const tasks = events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'updateClone').length;
+      return { name, local: local > 0, tasks: tasks > 0 };
+    });
+    const before = (name: string) => name.endsWith('.before-local-bookkeeping');
+    expect(bookkept.filter((h) => before(h.name)).length).toBeGreaterThan(0);
+    for (const h of bookkept) expect(h, h.name).toMatchObject(before(h.name) ? { local: false, tasks: true } : { local: true, tasks: false });
+  });
+
   it.each(histories.map((h) => [h.name, h] as const))('%s replays without nondeterminism', async (_name, { history, workflowId }) => {
     await Worker.runReplayHistory({ workflowBundle }, history, workflowId);
   });

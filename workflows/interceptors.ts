@@ -2,8 +2,8 @@
 // - report how each workflow run ended through the `metrics` sink, which the worker turns into
 //   Prometheus counters and histograms (sinks are not commands and are not called during replay);
 // - carry trace context (Temporal's `_tracer-data` header, set by the API's OpenTelemetry client
-//   interceptor) on to every activity the workflow schedules, where Temporal's OpenTelemetry
-//   activity interceptor continues the trace: the trace the run was started in, or the one
+//   interceptor) on to every activity the workflow schedules, local ones too, where Temporal's
+//   OpenTelemetry activity interceptor continues the trace: the trace the run was started in, or the one
 //   `inTrace` (traceScope.ts) names, such as the trace of the update that asked for the request
 //   being served. Update and signal handlers run in their caller's trace, so they can keep it.
 // Temporal's own OpenTelemetry *workflow* interceptors are not used: they make the workflow yield
@@ -16,6 +16,7 @@ import {
   proxySinks,
   TemporalFailure,
   type ActivityInput,
+  type LocalActivityInput,
   type Next,
   type SignalInput,
   type UpdateInput,
@@ -29,11 +30,20 @@ import { currentTrace, inTrace, TRACE_HEADER } from './traceScope.js';
 
 const { metrics } = proxySinks<WorkflowMetricsSinks>();
 
+/** `input` with the current trace as its trace header, unless it already names one. */
+function withCurrentTrace<T extends ActivityInput | LocalActivityInput>(input: T): T {
+  const parent = currentTrace();
+  if (!parent || input.headers[TRACE_HEADER]) return input;
+  return { ...input, headers: { ...input.headers, [TRACE_HEADER]: parent } };
+}
+
 class TraceToActivities implements WorkflowOutboundCallsInterceptor {
   scheduleActivity(input: ActivityInput, next: Next<WorkflowOutboundCallsInterceptor, 'scheduleActivity'>): Promise<unknown> {
-    const parent = currentTrace();
-    if (!parent || input.headers[TRACE_HEADER]) return next(input);
-    return next({ ...input, headers: { ...input.headers, [TRACE_HEADER]: parent } });
+    return next(withCurrentTrace(input));
+  }
+
+  scheduleLocalActivity(input: LocalActivityInput, next: Next<WorkflowOutboundCallsInterceptor, 'scheduleLocalActivity'>): Promise<unknown> {
+    return next(withCurrentTrace(input));
   }
 }
 

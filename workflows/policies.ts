@@ -1,6 +1,6 @@
 // Activity options and failure helpers shared by every workflow, so all of them time out,
 // heartbeat and retry the same way. Imported by workflow code: keep it deterministic.
-import type { ActivityOptions } from '@temporalio/workflow';
+import type { ActivityOptions, LocalActivityOptions } from '@temporalio/workflow';
 
 const RETRYING = { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1m' } as const;
 
@@ -10,6 +10,19 @@ export const PERMANENT_FAULTS = ['NotFound', 'DuplicateName', 'InsufficientResou
 /** Bookkeeping writes to PostgreSQL: quick, retried for as long as the database is away. */
 export const BOOKKEEPING: ActivityOptions = {
   startToCloseTimeout: '30s',
+  retry: { ...RETRYING, nonRetryableErrorTypes: PERMANENT_FAULTS },
+};
+
+/**
+ * The same writes as local activities: run by the worker inside the workflow task that asks for
+ * them, recorded as a marker. No activity task goes through the Temporal server, and no workflow
+ * task follows to hear the result: a clone's provisioning made 6 of its 12 round trips for these
+ * (issue 16). A worker that dies before the workflow task completes runs the write again, so
+ * they must be idempotent. Retries back off as above; past a minute the wait is a durable timer.
+ */
+export const LOCAL_BOOKKEEPING: LocalActivityOptions = {
+  startToCloseTimeout: '30s',
+  localRetryThreshold: '1m',
   retry: { ...RETRYING, nonRetryableErrorTypes: PERMANENT_FAULTS },
 };
 

@@ -84,7 +84,7 @@ export function createCloneActivities({ prisma, vsphere, secretKey, guestWaitTim
     /** Writes status and/or progress, with its Event rows and bus messages, in one transaction. */
     async updateClone(cloneId: string, change: CloneUpdate): Promise<void> {
       await prisma.$transaction(async (tx) => {
-        const clone = await tx.clone.findUnique({ where: { id: cloneId }, select: { status: true, failover: true } });
+        const clone = await tx.clone.findUnique({ where: { id: cloneId }, select: { status: true, failover: true, progressPhase: true, progressPercent: true } });
         if (!clone) throw ApplicationFailure.nonRetryable(`clone ${cloneId} does not exist`, 'NotFound');
         const statusChanged = change.status !== undefined && change.status !== clone.status;
         if (statusChanged) {
@@ -118,7 +118,11 @@ export function createCloneActivities({ prisma, vsphere, secretKey, guestWaitTim
             at: updated.updatedAt.toISOString(),
           });
         }
-        if (change.phase !== undefined) {
+        // Only a change: a run again (a local activity whose worker died before its workflow task
+        // completed) writes the same phase, and the first run recorded it.
+        const progressChanged =
+          change.phase !== undefined && (change.phase !== clone.progressPhase || (change.percent !== undefined && change.percent !== clone.progressPercent));
+        if (progressChanged) {
           await recordCloneEvent(tx, SYSTEM, cloneId, 'clone.progress', { phase: change.phase, percent: change.percent ?? null });
         }
       });
@@ -253,8 +257,8 @@ export function createCloneActivities({ prisma, vsphere, secretKey, guestWaitTim
      */
     async setFailover(cloneId: string, on: boolean, actorId: string | null): Promise<void> {
       await prisma.$transaction(async (tx) => {
+        const { configurationId, failover } = await tx.clone.findUniqueOrThrow({ where: { id: cloneId }, select: { configurationId: true, failover: true } });
         if (on) {
-          const { configurationId } = await tx.clone.findUniqueOrThrow({ where: { id: cloneId }, select: { configurationId: true } });
           const holder = await tx.activeSystem.findUnique({ where: { configurationId }, select: { cloneId: true } });
           if (holder && holder.cloneId !== cloneId) {
             throw ApplicationFailure.nonRetryable(`another clone (${holder.cloneId}) is the active system of this configuration`, 'ActiveSystemTaken');
@@ -263,6 +267,9 @@ export function createCloneActivities({ prisma, vsphere, secretKey, guestWaitTim
         } else {
           await tx.activeSystem.deleteMany({ where: { cloneId } });
         }
+        // Already set: this is a retry (a local activity runs again when its worker died before
+        // the workflow task completed). The first run recorded the Event and told the bus.
+        if (failover === on) return;
         const clone = await tx.clone.update({
           where: { id: cloneId },
           data: { failover: on, failoverStartedAt: on ? new Date() : null },

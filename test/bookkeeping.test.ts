@@ -1,0 +1,46 @@
+// The clone workflow's bookkeeping runs as local activities (workflows/clone/proxies.ts): a worker
+// that dies after one committed but before its workflow task completed runs it again. Each one
+// must leave the database as one run would. On real PostgreSQL, a real clone of the real stack.
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createCloneActivities } from '../workflows/clone/activities.js';
+import { createClone, eventCounts, waitForClone } from './support/clones.js';
+import { loginAs } from './support/graphql.js';
+import { startTestStack, type TestStack } from './support/stack.js';
+
+let stack: TestStack;
+
+beforeAll(async () => {
+  stack = await startTestStack();
+});
+
+afterAll(async () => {
+  await stack?.close();
+});
+
+it('records a failover change once when setFailover runs twice', async () => {
+  const admin = await loginAs(stack.api.url, 'admin', stack.users.admin.password);
+  const cloneId = await createClone(stack, admin, 'Bookkeeping twice', 1);
+  await waitForClone(stack, cloneId, (c) => c.status === 'RUNNING', 'RUNNING');
+  const activities = createCloneActivities({ prisma: stack.prisma, vsphere: stack.vsphere, secretKey: stack.secretKey, guestWaitTimeoutMs: 60_000 });
+  const env = new MockActivityEnvironment();
+
+  for (const on of [true, true, false, false]) await env.run(activities.setFailover, cloneId, on, null);
+  const counts = await eventCounts(stack, cloneId);
+  expect({ started: counts['clone.failover_started'], ended: counts['clone.failover_ended'] }).toEqual({ started: 1, ended: 1 });
+  const clone = await stack.prisma.clone.findUniqueOrThrow({ where: { id: cloneId }, include: { activeSystem: true } });
+  expect({ failover: clone.failover, activeSystem: clone.activeSystem }).toEqual({ failover: false, activeSystem: null });
+});
+
+it('records a status change and a progress phase once when updateClone runs twice', async () => {
+  const admin = await loginAs(stack.api.url, 'admin', stack.users.admin.password);
+  const cloneId = await createClone(stack, admin, 'Bookkeeping progress', 2);
+  await waitForClone(stack, cloneId, (c) => c.status === 'RUNNING', 'RUNNING');
+  const activities = createCloneActivities({ prisma: stack.prisma, vsphere: stack.vsphere, secretKey: stack.secretKey, guestWaitTimeoutMs: 60_000 });
+  const env = new MockActivityEnvironment();
+  const before = await eventCounts(stack, cloneId);
+
+  for (let run = 0; run < 2; run++) await env.run(activities.updateClone, cloneId, { status: 'STOPPED' as const, phase: 'stopped by the test', percent: 100 });
+  const after = await eventCounts(stack, cloneId);
+  expect({ status: after['clone.status_changed']! - before['clone.status_changed']!, progress: after['clone.progress']! - before['clone.progress']! }).toEqual({ status: 1, progress: 1 });
+});
