@@ -25,6 +25,7 @@ import { startApiServer } from '../server/app.js';
 import type { AppServices } from '../server/context.js';
 import { ensureSearchAttributes } from '../workflows/namespace.js';
 import { createWorker } from '../workflows/worker.js';
+import { createPrisma } from '../prisma/client.js';
 import { VSphereClient } from '../workflows/vsphere/index.js';
 import { connectToVcsim, startVcsim } from '../workflows/vsphere/testing/vcsim.js';
 import { serveHello, serveSqlPage, PAGE_SQL } from './baselines.js';
@@ -373,7 +374,10 @@ async function runOperations(report: Report, settings: { databaseUrl: string; te
 
     // ---- 7. provisioning: N clones at once, a worker and the lab guest simulator ----
     await stage(report, 'provision', async () => {
-      const worker = await createWorker({ connection: ops.workerConnection, namespace: 'default', taskQueue: settings.temporal.taskQueue, prisma: ops.prisma, vsphere: timed, secretKey: settings.secretKey, guestWaitTimeoutMs: 120_000 });
+      // The worker has its own pool, as in its own process.
+      const workerPrisma = createPrisma(settings.databaseUrl);
+      cleanups.push(() => workerPrisma.$disconnect());
+      const worker = await createWorker({ connection: ops.workerConnection, namespace: 'default', taskQueue: settings.temporal.taskQueue, prisma: workerPrisma, vsphere: timed, secretKey: settings.secretKey, guestWaitTimeoutMs: 120_000 });
       const running = worker.run();
       const simulatorErrors = new Map<string, number>();
       const guests = startGuestSimulator(vsphereClient, {

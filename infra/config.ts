@@ -14,6 +14,8 @@ export interface VSphereSettings {
 
 export interface Settings {
   databaseUrl: string;
+  /** PostgreSQL connections per process (DATABASE_POOL_SIZE); unset, pg's default of 10. */
+  databasePoolSize?: number;
   temporal: { address: string; namespace: string; taskQueue: string };
   vsphere: VSphereSettings;
   /** base64 of 32 random bytes; encrypts RDP passwords at rest. */
@@ -69,6 +71,7 @@ export function loadCommandSettings(env: NodeJS.ProcessEnv = process.env): Pick<
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   return {
     databaseUrl: databaseUrlFrom(env),
+    ...(env.DATABASE_POOL_SIZE ? { databasePoolSize: positiveInt(env, 'DATABASE_POOL_SIZE', 10) } : {}),
     temporal: {
       address: env.TEMPORAL_ADDRESS || '127.0.0.1:7233',
       namespace: env.TEMPORAL_NAMESPACE || 'default',

@@ -30,7 +30,7 @@ export function cleanupStack() {
  * secret key only when a part needs them (the `enclave` command opens the database alone), and
  * vSphere only when asked for.
  */
-export type ServiceSettings = Pick<Settings, 'databaseUrl'> & Partial<Pick<Settings, 'temporal' | 'secretKey'>> & { vsphere?: VSphereSettings };
+export type ServiceSettings = Pick<Settings, 'databaseUrl' | 'databasePoolSize'> & Partial<Pick<Settings, 'temporal' | 'secretKey'>> & { vsphere?: VSphereSettings };
 
 function temporalOf(settings: ServiceSettings): Settings['temporal'] {
   if (!settings.temporal) throw new Error('openServices: Temporal asked for without settings.temporal');
@@ -88,7 +88,7 @@ export async function openServices<const P extends ServiceParts>(settings: Servi
   const cleanups = cleanupStack();
   try {
     const services: Record<string, unknown> = { close: cleanups.close };
-    const prisma = createPrisma(settings.databaseUrl, parts.prisma ?? {});
+    const prisma = createPrisma(settings.databaseUrl, { ...(settings.databasePoolSize ? { poolSize: settings.databasePoolSize } : {}), ...parts.prisma });
     cleanups.push(() => prisma.$disconnect());
     services.prisma = prisma;
     if (parts.vsphere) {

@@ -30,6 +30,19 @@ function adapterCause(error: Error): AdapterCause | undefined {
 }
 
 /**
+ * The database was too busy to start a transaction in time (Prisma's P2028 "Unable to start a
+ * transaction in the given time": no pool connection within `maxWait`). A burst of requests that
+ * serialize in the database (50 createClone at once, each taking the capacity lock) meets it.
+ */
+export function isDatabaseBusy(error: unknown): boolean {
+  for (let current = error; current instanceof Error; current = current.cause) {
+    const code = (current as { code?: unknown }).code;
+    if (code === 'P2028' && current.message.includes('Unable to start a transaction in the given time')) return true;
+  }
+  return false;
+}
+
+/**
  * The database is not reachable right now (down, refusing connections, a connection cut by
  * `pg_terminate_backend` or the network): what a caller should answer as UNAVAILABLE, not as a
  * bug. Recognised here, in one place, through Prisma's error, the driver adapter's and pg's own.

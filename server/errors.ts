@@ -1,10 +1,11 @@
 // What clients see of errors: AppErrors keep their code, field and message; GraphQL's own
 // parse/validation errors pass as they are; anything else is logged (by Yoga) and reaches the
 // client only as a generic INTERNAL error (no stack traces, SQL or secrets in responses), except a
-// database that cannot be reached: that is UNAVAILABLE, so clients know to retry.
+// database that cannot be reached or is too busy to start a transaction: that is UNAVAILABLE, so
+// clients know to retry.
 import { GraphQLError } from 'graphql';
 import { AppError } from '../domain/errors.js';
-import { isDatabaseUnavailable } from '../prisma/errors.js';
+import { isDatabaseBusy, isDatabaseUnavailable } from '../prisma/errors.js';
 
 // Recognised by shape rather than `instanceof`: graphql ships a CommonJS and an ESM build, and a
 // runner that resolves them differently (vitest) would otherwise hand us a GraphQLError of the
@@ -63,6 +64,12 @@ export function maskError(error: unknown, message: string): Error {
   // An outage, not a bug: the client may retry, and the API recovers by itself when the database is back.
   if (isDatabaseUnavailable(cause)) {
     return new GraphQLError('the database is not reachable right now; retry shortly', {
+      ...(located?.path ? { path: located.path } : {}),
+      extensions: { code: 'UNAVAILABLE' },
+    });
+  }
+  if (isDatabaseBusy(cause)) {
+    return new GraphQLError('the database is too busy to take this request right now; retry shortly', {
       ...(located?.path ? { path: located.path } : {}),
       extensions: { code: 'UNAVAILABLE' },
     });

@@ -1,7 +1,9 @@
 // Unit tests of the checks for Prisma errors (a unique violation, an unreachable database): no database needed.
 import { describe, expect, it } from 'vitest';
 import { Prisma } from '../prisma/client.js';
-import { isDatabaseUnavailable, isUniqueViolation } from '../prisma/errors.js';
+import { GraphQLError } from 'graphql';
+import { isDatabaseBusy, isDatabaseUnavailable, isUniqueViolation } from '../prisma/errors.js';
+import { maskError } from '../server/errors.js';
 
 const knownError = (code: string) =>
   new Prisma.PrismaClientKnownRequestError(`failed with ${code}`, { code, clientVersion: 'test' });
@@ -42,5 +44,30 @@ describe('isDatabaseUnavailable', () => {
     expect(isDatabaseUnavailable(knownError('P2002'))).toBe(false);
     expect(isDatabaseUnavailable(new Error('boom'))).toBe(false);
     expect(isDatabaseUnavailable(undefined)).toBe(false);
+  });
+});
+
+describe('isDatabaseBusy', () => {
+  const transactionError = (message: string) => new Prisma.PrismaClientKnownRequestError(`Transaction API error: ${message}`, { code: 'P2028', clientVersion: 'test' });
+
+  it('recognises a transaction that got no connection in time, however deep it is wrapped', () => {
+    expect(isDatabaseBusy(transactionError('Unable to start a transaction in the given time.'))).toBe(true);
+    expect(isDatabaseBusy(new Error('createClone failed', { cause: transactionError('Unable to start a transaction in the given time.') }))).toBe(true);
+  });
+
+  it('leaves the other transaction errors, which are bugs, alone', () => {
+    expect(isDatabaseBusy(transactionError('Transaction not found.'))).toBe(false);
+    expect(isDatabaseBusy(knownError('P2024'))).toBe(false);
+    expect(isDatabaseBusy(new Error('Unable to start a transaction in the given time.'))).toBe(false);
+  });
+
+  it('is answered as UNAVAILABLE with the path, not as INTERNAL', () => {
+    const error = new GraphQLError('Transaction API error', { path: ['createClone'], originalError: transactionError('Unable to start a transaction in the given time.') });
+    const masked = maskError(error, 'Unexpected error.') as GraphQLError;
+    expect({ message: masked.message, code: masked.extensions.code, path: masked.path }).toEqual({
+      message: 'the database is too busy to take this request right now; retry shortly',
+      code: 'UNAVAILABLE',
+      path: ['createClone'],
+    });
   });
 });
