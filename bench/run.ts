@@ -159,11 +159,10 @@ async function main() {
         if (runs('filters') && (size === PLAN.sizes[0] || size === largest)) {
           // The rows each page holds: a filter that matches fewer than 50 rows at the small size
           // returns a shorter page there, which is cheaper for that reason alone.
-          const rowsOf = async (filter?: object) => ((await gql({ query: PAGE_QUERY, variables: { ...pageVars, filter } })).data?.clones.edges.length ?? 0) as number;
           for (const [name, filter] of [...filters(refs, size), ['(none)', undefined] as const]) {
-            const send = async () => void (await gql({ query: PAGE_QUERY, variables: { ...pageVars, filter } }));
-            const f = await load(send, at(1, PLAN.filter));
-            const rows = await rowsOf(filter);
+            const page = () => gql({ query: PAGE_QUERY, variables: { ...pageVars, filter } });
+            const f = await load(async () => void (await page()), at(1, PLAN.filter));
+            const rows: number = (await page()).data?.clones.edges.length ?? 0;
             if (size === PLAN.sizes[0]) small[name] = { p50: f.p50, rows };
             else report.filter(name, size, f, rows, small[name] ?? { p50: NaN, rows: 0 }, PLAN.sizes[0]!);
             log(`filter ${name} at ${size}: p50 ${f.p50.toFixed(1)} ms, ${rows} rows`);

@@ -88,7 +88,7 @@ export async function openServices<const P extends ServiceParts>(settings: Servi
   const cleanups = cleanupStack();
   try {
     const services: Record<string, unknown> = { close: cleanups.close };
-    const prisma = createPrisma(settings.databaseUrl, { ...(settings.databasePoolSize ? { poolSize: settings.databasePoolSize } : {}), ...parts.prisma });
+    const prisma = createPrisma(settings.databaseUrl, { poolSize: settings.databasePoolSize, ...parts.prisma });
     cleanups.push(() => prisma.$disconnect());
     services.prisma = prisma;
     if (parts.vsphere) {

@@ -62,14 +62,13 @@ export function maskError(error: unknown, message: string): Error {
   }
   if (isGraphQLError(cause)) return cause;
   // An outage, not a bug: the client may retry, and the API recovers by itself when the database is back.
-  if (isDatabaseUnavailable(cause)) {
-    return new GraphQLError('the database is not reachable right now; retry shortly', {
-      ...(located?.path ? { path: located.path } : {}),
-      extensions: { code: 'UNAVAILABLE' },
-    });
-  }
-  if (isDatabaseBusy(cause)) {
-    return new GraphQLError('the database is too busy to take this request right now; retry shortly', {
+  const unavailable = isDatabaseUnavailable(cause)
+    ? 'the database is not reachable right now; retry shortly'
+    : isDatabaseBusy(cause)
+      ? 'the database is too busy to take this request right now; retry shortly'
+      : null;
+  if (unavailable) {
+    return new GraphQLError(unavailable, {
       ...(located?.path ? { path: located.path } : {}),
       extensions: { code: 'UNAVAILABLE' },
     });

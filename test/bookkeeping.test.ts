@@ -18,12 +18,17 @@ afterAll(async () => {
   await stack?.close();
 });
 
-it('records a failover change once when setFailover runs twice', async () => {
+/** A RUNNING clone of the configuration, with the clone activities to run against it outside its workflow. */
+async function runningClone(name: string, configuration: number) {
   const admin = await loginAs(stack.api.url, 'admin', stack.users.admin.password);
-  const cloneId = await createClone(stack, admin, 'Bookkeeping twice', 1);
+  const cloneId = await createClone(stack, admin, name, configuration);
   await waitForClone(stack, cloneId, (c) => c.status === 'RUNNING', 'RUNNING');
   const activities = createCloneActivities({ prisma: stack.prisma, vsphere: stack.vsphere, secretKey: stack.secretKey, guestWaitTimeoutMs: 60_000 });
-  const env = new MockActivityEnvironment();
+  return { cloneId, activities, env: new MockActivityEnvironment() };
+}
+
+it('records a failover change once when setFailover runs twice', async () => {
+  const { cloneId, activities, env } = await runningClone('Bookkeeping twice', 1);
 
   for (const on of [true, true, false, false]) await env.run(activities.setFailover, cloneId, on, null);
   const counts = await eventCounts(stack, cloneId);
@@ -33,11 +38,7 @@ it('records a failover change once when setFailover runs twice', async () => {
 });
 
 it('records a status change and a progress phase once when updateClone runs twice', async () => {
-  const admin = await loginAs(stack.api.url, 'admin', stack.users.admin.password);
-  const cloneId = await createClone(stack, admin, 'Bookkeeping progress', 2);
-  await waitForClone(stack, cloneId, (c) => c.status === 'RUNNING', 'RUNNING');
-  const activities = createCloneActivities({ prisma: stack.prisma, vsphere: stack.vsphere, secretKey: stack.secretKey, guestWaitTimeoutMs: 60_000 });
-  const env = new MockActivityEnvironment();
+  const { cloneId, activities, env } = await runningClone('Bookkeeping progress', 2);
   const before = await eventCounts(stack, cloneId);
 
   for (let run = 0; run < 2; run++) await env.run(activities.updateClone, cloneId, { status: 'STOPPED' as const, phase: 'stopped by the test', percent: 100 });

@@ -21,9 +21,9 @@ export const BOOKKEEPING: ActivityOptions = {
  * they must be idempotent. Retries back off as above; past a minute the wait is a durable timer.
  */
 export const LOCAL_BOOKKEEPING: LocalActivityOptions = {
-  startToCloseTimeout: '30s',
+  startToCloseTimeout: BOOKKEEPING.startToCloseTimeout,
+  retry: BOOKKEEPING.retry,
   localRetryThreshold: '1m',
-  retry: { ...RETRYING, nonRetryableErrorTypes: PERMANENT_FAULTS },
 };
 
 /**
