@@ -1,6 +1,8 @@
 import { defineConfig } from 'vitest/config';
+import { GRAPHQL_AS_IN_NODE } from './test/support/resolve.js';
 
 export default defineConfig({
+  resolve: { alias: GRAPHQL_AS_IN_NODE },
   test: {
     include: ['test/**/*.test.ts', 'workflows/**/*.test.ts', 'server/**/*.test.ts'],
     // The fault suite runs on its own: `npm run test:chaos` (test/chaos/vitest.config.ts).

@@ -1,11 +1,13 @@
 // The baselines the benchmarks are measured against, served in the bench's own process: the
 // Clones page from one hand-written SQL query as JSON over plain node:http, and a graphql-yoga
-// "hello" schema (the cost of the HTTP + GraphQL layers with nothing behind them).
+// "hello" schema (the cost of the HTTP + GraphQL layers with nothing behind them), and the floor of
+// a subscription fan-out (raw graphql-ws frames to the same subscribers).
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { createSchema, createYoga } from 'graphql-yoga';
 import pg from 'pg';
+import { WebSocketServer, type WebSocket } from 'ws';
 
 export interface Served {
   url: string;
@@ -106,4 +108,46 @@ export async function serveHello(): Promise<Served> {
     graphiql: false,
   });
   return listen(createServer(yoga), '/graphql');
+}
+
+export interface RawFanOut {
+  wsUrl: string;
+  /** Subscriptions registered so far. */
+  registered(): number;
+  /** Writes one `next` message with this payload to every subscription, in one loop. */
+  publish(payloadJson: string): void;
+  close(): Promise<void>;
+}
+
+/**
+ * The floor of a fan-out: the least a server can do to deliver one event to the same graphql-ws
+ * subscribers (the handshake, then one `next` frame per subscription, serialized once, written
+ * with the API's write coalescing). No GraphQL, no database, no session.
+ */
+export async function serveRawFanOut(coalesce: (socket: WebSocket) => void): Promise<RawFanOut> {
+  const server = createServer();
+  const wss = new WebSocketServer({ server });
+  const subscriptions: Array<{ socket: WebSocket; head: string }> = [];
+  wss.on('connection', (socket) => {
+    coalesce(socket);
+    socket.on('message', (data) => {
+      const message = JSON.parse(String(data)) as { type: string; id?: string };
+      if (message.type === 'connection_init') socket.send('{"type":"connection_ack"}');
+      else if (message.type === 'subscribe') subscriptions.push({ socket, head: `{"id":${JSON.stringify(message.id)},"type":"next","payload":` });
+      else if (message.type === 'ping') socket.send('{"type":"pong"}');
+    });
+  });
+  const served = await listen(server, '/');
+  return {
+    wsUrl: served.url.replace(/^http/, 'ws'),
+    registered: () => subscriptions.length,
+    publish: (payloadJson) => {
+      for (const { socket, head } of subscriptions) socket.send(`${head}${payloadJson}}`);
+    },
+    close: async () => {
+      for (const client of wss.clients) client.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      await served.close();
+    },
+  };
 }

@@ -12,6 +12,7 @@ import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import pg from 'pg';
+import { WebSocket } from 'ws';
 import { loadApiExposure } from '../infra/config.js';
 import { notify } from '../infra/eventBus.js';
 import { recordCapacity } from '../infra/capacity.js';
@@ -22,16 +23,18 @@ import { startGuestSimulator } from '../scripts/lab/guestSimulator.js';
 import { createDatabase, dropDatabase, migrateDeploy } from '../scripts/lib/db.mjs';
 import { ensureTool } from '../scripts/lib/tools.mjs';
 import { startApiServer } from '../server/app.js';
+import { coalesceWrites } from '../server/yoga.js';
 import type { AppServices } from '../server/context.js';
 import { ensureSearchAttributes } from '../workflows/namespace.js';
 import { createWorker } from '../workflows/worker.js';
 import { createPrisma } from '../prisma/client.js';
 import { VSphereClient } from '../workflows/vsphere/index.js';
 import { connectToVcsim, startVcsim } from '../workflows/vsphere/testing/vcsim.js';
-import { serveHello, serveSqlPage, PAGE_SQL } from './baselines.js';
+import { serveHello, serveRawFanOut, serveSqlPage, PAGE_SQL } from './baselines.js';
 import { clearClones, insertClones, writeReferences, type References } from './data.js';
 import { closeLoad, figures, load, poster, type Figures, type LoadOptions } from './load.js';
 import { PAGE_QUERY, ONE_ROW_QUERY, ME_QUERY, COUNT_QUERY, CREATE_CLONE, LOGIN } from './queries.js';
+import { profiled } from './profile.js';
 import { Report } from './report.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -197,7 +200,7 @@ async function main() {
     await stage(report, 'subscriptions', async () => {
       // Run alone (--only=subscriptions) the list database has no clone yet to change the status of.
       if ((await admin.query('SELECT 1 FROM "Clone" LIMIT 1')).rowCount === 0) await insertClones(admin, refs, 1, 1);
-      for (const count of PLAN.subscribers) await fanOut(report, api, token, listApp, count);
+      for (const count of PLAN.subscribers) await fanOut(report, api, token, listApp, count, logDir);
     });
     await closeApi();
 
@@ -246,13 +249,23 @@ async function explainTop(db: pg.Client, query: string): Promise<string> {
     .join(' / ');
 }
 
-async function fanOut(report: Report, api: { wsUrl: string }, token: string, app: AppServices, count: number) {
+const now = () => performance.timeOrigin + performance.now();
+
+async function fanOut(report: Report, api: { wsUrl: string }, token: string, app: AppServices, count: number, logDir: string) {
   let opened = 0;
   const subscribe = app.bus.subscribe.bind(app.bus);
   app.bus.subscribe = ((...args: Parameters<typeof subscribe>) => {
     opened++;
     return subscribe(...args);
   }) as typeof subscribe;
+  // When the API wrote its last frame of a round (the rest of the delivery is the subscribers'
+  // process reading): every socket's send, bound when its connection opens, goes through this.
+  const send = WebSocket.prototype.send;
+  let lastSend = 0;
+  WebSocket.prototype.send = function (this: WebSocket, ...args: Parameters<typeof send>) {
+    lastSend = now();
+    return send.apply(this, args);
+  } as typeof send;
   globalThis.gc?.();
   const before = process.memoryUsage();
   const child = fork(fileURLToPath(new URL('./subscribers.ts', import.meta.url)), [], { execArgv: [], stdio: 'inherit' });
@@ -266,6 +279,29 @@ async function fanOut(report: Report, api: { wsUrl: string }, token: string, app
       };
       child.on('message', on);
     });
+  /**
+   * Three rounds of one event to every subscriber: the delays of their receipts after the time
+   * `publish` returns (when the event was committed, or began to be written).
+   */
+  const rounds = async (publish: (round: number) => Promise<number> | number) => {
+    const delays: number[] = [];
+    const written: number[] = [];
+    let received = Infinity;
+    let errors = 0;
+    for (let round = 0; round < 3; round++) {
+      child.send({ reset: true });
+      await reply('reset');
+      const t0 = await publish(round);
+      child.send({ expect: count });
+      const result = await reply(null);
+      received = Math.min(received, result.receipts.length);
+      errors += result.errors;
+      delays.push(...result.receipts.map((t: number) => t - t0));
+      written.push(lastSend - t0);
+    }
+    return { delays: figures(delays, 1), max: Math.max(...delays), written: figures(written, 1), received, errors };
+  };
+  const floor = await serveRawFanOut(coalesceWrites);
   try {
     const started = Date.now();
     child.send({ open: { url: api.wsUrl, token, count, perConnection: 20 } });
@@ -275,33 +311,45 @@ async function fanOut(report: Report, api: { wsUrl: string }, token: string, app
     globalThis.gc?.();
     const after = process.memoryUsage();
     const clone = await app.prisma.clone.findFirstOrThrow({ select: { id: true } });
-    const rounds = 3;
-    const delays: number[] = [];
-    let received = 0;
-    let errors = 0;
-    for (let round = 0; round < rounds; round++) {
-      child.send({ reset: true });
-      await reply('reset');
-      const t0 = performance.timeOrigin + performance.now();
-      await app.prisma.$transaction(async (tx) => {
-        await tx.clone.update({ where: { id: clone.id }, data: { status: round % 2 ? 'RUNNING' : 'STOPPED' } });
-        await notify(tx, { topic: 'clone.status', cloneId: clone.id, status: round % 2 ? 'RUNNING' : 'STOPPED', failover: false, at: new Date().toISOString() });
-      });
-      child.send({ expect: count });
-      const result = await reply(null);
-      received = Math.min(received || Infinity, result.receipts.length);
-      errors += result.errors;
-      delays.push(...result.receipts.map((t: number) => t - t0));
-    }
-    report.fanOut(count, opened, received, errors, figures(delays, 1), {
+    const commits: number[] = [];
+    const enclave = await profiled(logDir, `fan-out-${count}`, () =>
+      rounds(async (round) => {
+        const status = round % 2 ? 'RUNNING' : 'STOPPED';
+        const started = now();
+        let committing = 0;
+        await app.prisma.$transaction(async (tx) => {
+          await tx.clone.update({ where: { id: clone.id }, data: { status } });
+          await notify(tx, { topic: 'clone.status', cloneId: clone.id, status, failover: false, at: new Date().toISOString() });
+          committing = now();
+        });
+        commits.push(committing - started);
+        // The COMMIT is sent as the callback returns (PostgreSQL sends the NOTIFY at the commit).
+        // The transaction's own return is no measure: the fan-out it set off may run before it.
+        return committing;
+      }),
+    );
+    // The floor, to the same subscriber process once its Enclave subscriptions are closed.
+    child.send({ drop: true });
+    await reply('dropped');
+    child.send({ open: { url: floor.wsUrl, token, count, perConnection: 20 } });
+    await reply('opened');
+    while (floor.registered() < count) await new Promise((resolve) => setTimeout(resolve, 25));
+    const raw = await rounds((round) => {
+      const started = now();
+      floor.publish(JSON.stringify({ data: { cloneStatusChanged: { status: round % 2 ? 'RUNNING' : 'STOPPED', failover: false, at: new Date().toISOString() } } }));
+      return started;
+    });
+    report.fanOut(count, opened, enclave, raw, figures(commits, 1), {
       heapPerSubscriber: (after.heapUsed - before.heapUsed) / count,
       rssPerSubscriber: (after.rss - before.rss) / count,
     });
-    log(`fan-out ${count}: least received ${received}, p99 ${figures(delays, 1).p99.toFixed(1)} ms`);
+    log(`fan-out ${count}: least received ${enclave.received}, p99 ${enclave.delays.p99.toFixed(1)} ms (floor ${raw.delays.p99.toFixed(1)} ms)`);
   } finally {
     app.bus.subscribe = subscribe;
+    WebSocket.prototype.send = send;
     child.send({ close: true });
     await new Promise((resolve) => child.once('exit', resolve));
+    await floor.close();
   }
 }
 

@@ -1,6 +1,6 @@
 // A child process of the bench holding graphql-ws subscribers, so their memory and CPU are not
 // the API process's. Told over IPC: { open: { url, token, count, perConnection } } → 'opened';
-// { reset: true } → 'reset' (receipts cleared); { expect: n } → sends back, once n events arrived (or after 30 s), every receipt time
+// { reset: true } → 'reset' (receipts cleared); { drop: true } → 'dropped' (every client closed); { expect: n } → sends back, once n events arrived (or after 30 s), every receipt time
 // (performance.timeOrigin + now, ms). Node strips the types itself (no imports of our code).
 import { performance } from 'node:perf_hooks';
 import { createClient, type Client } from 'graphql-ws';
@@ -41,6 +41,9 @@ process.on('message', async (message: any) => {
     const deadline = Date.now() + 30_000;
     while (receipts.length < message.expect && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
     process.send!({ receipts, errors });
+  } else if (message.drop) {
+    await Promise.all(clients.splice(0).map((client) => client.dispose()));
+    process.send!('dropped');
   } else if (message.close) {
     await Promise.all(clients.map((client) => client.dispose()));
     process.exit(0);

@@ -17,11 +17,14 @@ export interface SessionEnded {
   topic: 'subscription.session_ended';
 }
 
-const ended: SessionEnded = { topic: 'subscription.session_ended' };
+const SESSION_ENDED = 'subscription.session_ended';
+// A new object each time: events are keys of the shared results (server/sharedEvents.ts), and one
+// kept for ever would keep every result made for it.
+const ended = (): SessionEnded => ({ topic: SESSION_ENDED });
 
 /** What each subscription field's `resolve` calls first: an ended session becomes UNAUTHENTICATED. */
 export function liveEvent<T>(message: T | SessionEnded): T {
-  if ((message as SessionEnded | null)?.topic === ended.topic) {
+  if ((message as SessionEnded | null)?.topic === SESSION_ENDED) {
     throw new AppError('UNAUTHENTICATED', 'your session ended (logged out, expired, or your account changed); log in again');
   }
   return message as T;
@@ -92,14 +95,14 @@ export function sessionFeed<T extends BusMessage>(
         });
         if (expired) {
           await finish();
-          return { value: ended, done: false };
+          return { value: ended(), done: false };
         }
         if (result.done) return { value: undefined, done: true };
         const message = result.value;
         const stands = message.topic !== 'session.ended' && (await sessionCheckFor(message, ctx, user));
         if (!stands || expired) {
           await finish();
-          return { value: ended, done: false };
+          return { value: ended(), done: false };
         }
         // The user changed within what the session allows (e.g. a new name): nothing to send.
         if (endsSession(message)) continue;

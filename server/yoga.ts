@@ -20,7 +20,8 @@ import { maskError } from './errors.js';
 import { useOperationObservability } from './observability.js';
 import { useConnectionCostLimit } from './queryCost.js';
 import { schema } from './schema/index.js';
-import { SUBSCRIPTIONS_PER_CONNECTION } from './subscriptions.js';
+import { useSharedEventExecution, type SendNext } from './sharedEvents.js';
+import { SLOW_CONSUMER_CLOSE_CODE, SUBSCRIPTIONS_PER_CONNECTION } from './subscriptions.js';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -55,6 +56,8 @@ interface ServerContext {
   connectionParams?: Record<string, unknown>;
   /** The graphql-ws connection's socket (absent for HTTP and SSE). */
   socket?: WebSocket;
+  /** Sends this graphql-ws subscription's `next` messages straight to its socket. */
+  sendNext?: SendNext;
 }
 
 export function createGraphQLHandler(services: AppServices, exposure: ApiExposure = services.settings.exposure) {
@@ -73,6 +76,7 @@ export function createGraphQLHandler(services: AppServices, exposure: ApiExposur
       useCSRFPrevention({ requestHeaders: [CSRF_HEADER] }),
       ...limitPlugins(),
       ...(exposure.introspection ? [] : [useDisableIntrospection()]),
+      useSharedEventExecution(),
     ],
     context: ({ request, req, connectionParams, socket }) =>
       buildContext(services, {
@@ -133,6 +137,29 @@ export function coalesceWrites(socket: WebSocket): void {
   }) as typeof socket.send;
 }
 
+/**
+ * Bytes a connection may have waiting to be sent before it is dropped as a slow consumer (4413):
+ * events sent straight to the socket (server/sharedEvents.ts) are not held back by a slow reader,
+ * so this bounds what one can make the API buffer, as the event bus's queue bounds each feed.
+ */
+export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Sends a graphql-ws `next` message with the given payload JSON for subscription `id`, as
+ * graphql-ws would (not once the client completed it), and drops a connection whose unsent bytes
+ * pass MAX_BUFFERED_BYTES.
+ */
+export function nextMessageSender(socket: WebSocket, id: string, open: () => boolean): SendNext {
+  const head = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
+  return (payloadJson) => {
+    if (!open() || socket.readyState !== socket.OPEN) return;
+    socket.send(`${head}${payloadJson}}`);
+    if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+      socket.close(SLOW_CONSUMER_CLOSE_CODE, `the subscriber fell ${MAX_BUFFERED_BYTES} bytes behind and was dropped; subscribe again`);
+    }
+  };
+}
+
 /** Serves graphql-ws on the HTTP server's GraphQL path; returns a function that closes it. */
 export function attachWebSocketServer(httpServer: Server, yoga: GraphQLHandler): () => Promise<void> {
   const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH, maxPayload: MAX_REQUEST_BODY_BYTES });
@@ -141,7 +168,7 @@ export function attachWebSocketServer(httpServer: Server, yoga: GraphQLHandler):
     {
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args) as never,
       subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args) as never,
-      onSubscribe: async (ctx, _id, params) => {
+      onSubscribe: async (ctx, id, params) => {
         // graphql-ws has already registered this operation in ctx.subscriptions.
         if (Object.keys(ctx.subscriptions).length > SUBSCRIPTIONS_PER_CONNECTION) {
           rateLimitRefusals.inc({ limit: 'subscriptions_per_connection' });
@@ -158,6 +185,7 @@ export function attachWebSocketServer(httpServer: Server, yoga: GraphQLHandler):
           socket: ctx.extra.socket,
           params,
           connectionParams: ctx.connectionParams,
+          sendNext: nextMessageSender(ctx.extra.socket, id, () => id in ctx.subscriptions),
         });
         const args = {
           schema: envelopedSchema,

@@ -2,6 +2,7 @@
 // written to the audit trail first (see revealRdpCredentials). Offered only when a guest
 // customization really set them and has finished; otherwise the answer says why.
 import { builder } from '../builder.js';
+import { VIEWER_DEPENDENT } from '../sharedEvents.js';
 import { revealRdpCredentials, type RdpCredentials as Credentials } from '../services/clones.js';
 
 const RemoteProtocol = builder.enumType('RemoteProtocol', {
@@ -41,6 +42,8 @@ builder.prismaObjectFields('Clone', (t) => ({
       image: { select: { guestOsFamily: true } },
       machine: { select: { guestIp: true } },
     },
+    // Each reveal is recorded with who asked, from where: never shared between subscribers.
+    extensions: VIEWER_DEPENDENT,
     resolve: (clone, _args, ctx) => revealRdpCredentials(ctx, ctx.user, clone, ctx.clientAddress),
   }),
 }));

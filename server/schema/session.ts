@@ -2,6 +2,7 @@
 import { AppError } from '../../domain/errors.js';
 import { builder } from '../builder.js';
 import { decodeId } from '../ids.js';
+import { VIEWER_DEPENDENT } from '../sharedEvents.js';
 import { changeOwnPassword, endSession } from '../services/users.js';
 
 builder.prismaNode('Session', {
@@ -9,6 +10,8 @@ builder.prismaNode('Session', {
   description: 'A login. The bearer token itself is never shown again.',
   // Visible to its user and to GLOBAL_ADMINs.
   authScopes: (session, ctx) => !!ctx.user && (session.userId === ctx.user.id || ctx.user.role === 'GLOBAL_ADMIN'),
+  // Who may see it, and `current`, depend on who asks.
+  extensions: VIEWER_DEPENDENT,
   fields: (t) => ({
     user: t.relation('user'),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),

@@ -2,8 +2,10 @@
 // test/replay/*.record.ts on the real stack, with the test suite's global setup.
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { GRAPHQL_AS_IN_NODE } from '../support/resolve.js';
 
 export default defineConfig({
+  resolve: { alias: GRAPHQL_AS_IN_NODE },
   test: {
     root: fileURLToPath(new URL('../..', import.meta.url)),
     include: ['test/replay/*.record.ts'],
