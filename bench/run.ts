@@ -152,7 +152,7 @@ async function main() {
           const plan = await explainTop(admin, PAGE_SQL.replace('$1', '50'));
           for (const c of [1, 10]) {
             const base = await load(sqlPageSend, at(c, PLAN.page));
-            const mine = await load(enclavePage, at(c, PLAN.page));
+            const mine = await profiled(logDir, `page-${size}-${state}-c${c}`, () => load(enclavePage, at(c, PLAN.page)));
             report.page(size, state, c, mine, base, c === 1 ? await perRequest(enclavePage) : undefined);
             log(`page ${size} ${state} c=${c}: enclave p50 ${mine.p50.toFixed(1)} ms, sql p50 ${base.p50.toFixed(1)} ms`);
           }
@@ -187,9 +187,9 @@ async function main() {
     await stage(report, 'overhead', async () => {
       const helloPost = poster(hello.url);
       for (const c of [1, 10]) {
-        const base = await load(async () => void (await helloPost({ query: '{ hello }' })), at(c, PLAN.overhead));
-        const oneRow = await load(async () => void (await gql({ query: ONE_ROW_QUERY })), at(c, PLAN.overhead));
-        const me = await load(async () => void (await gql({ query: ME_QUERY })), at(c, PLAN.overhead));
+        const base = await profiled(logDir, `overhead-hello-c${c}`, () => load(async () => void (await helloPost({ query: '{ hello }' })), at(c, PLAN.overhead)));
+        const oneRow = await profiled(logDir, `overhead-one-row-c${c}`, () => load(async () => void (await gql({ query: ONE_ROW_QUERY })), at(c, PLAN.overhead)));
+        const me = await profiled(logDir, `overhead-me-c${c}`, () => load(async () => void (await gql({ query: ME_QUERY })), at(c, PLAN.overhead)));
         report.overhead(c, base, oneRow, me);
         log(`overhead c=${c}: hello ${base.p50.toFixed(2)}, one row ${oneRow.p50.toFixed(2)}, me ${me.p50.toFixed(2)} ms`);
       }

@@ -12,6 +12,7 @@ import type PrismaTypes from '../prisma/generated/pothos-types.js';
 import { getDatamodel } from '../prisma/generated/pothos-types.js';
 import type { GraphQLContext } from './context.js';
 import type { AuthUser } from './services/types.js';
+import { LOADED_COLUMNS } from './schema/columns.js';
 import { INPUT_LAYER } from './schema/input.js';
 
 /** The scopes fields are guarded by (domain/roles.ts says which role has which). */
@@ -31,7 +32,8 @@ export const builder = new SchemaBuilder<{
   Connection: { totalCount: number | (() => number | Promise<number>) };
 }>({
   // The input layer after scope-auth: an unauthorized caller learns nothing about argument rules.
-  plugins: [ScopeAuthPlugin, INPUT_LAYER, PrismaPlugin, RelayPlugin],
+  // Loaded columns answer before the Prisma plugin looks up how their row was loaded.
+  plugins: [ScopeAuthPlugin, INPUT_LAYER, LOADED_COLUMNS, PrismaPlugin, RelayPlugin],
   defaultFieldNullability: false,
   prisma: {
     // Each operation's context carries the client, so tests can run several stacks in one process.
