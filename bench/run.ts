@@ -57,7 +57,9 @@ const POOL = 10;
 const log = (line: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
 const at = (c: number, o: { requests: number; maxMs: number }): LoadOptions => ({ concurrency: c, requests: o.requests, maxMs: o.maxMs, warmup: 5 });
 
-const RESULTS = join(ROOT, 'bench', quick ? 'RESULTS.quick.md' : 'RESULTS.md');
+// A narrowed run writes beside the full run's results, never over them.
+const narrowed = !!(only || arg('sizes') || arg('requests') || arg('subscribers'));
+const RESULTS = join(ROOT, 'bench', quick ? 'RESULTS.quick.md' : narrowed ? 'RESULTS.narrowed.md' : 'RESULTS.md');
 
 /** Runs one benchmark; a failure is reported in RESULTS.md (with what was measured so far) instead of ending the run. */
 async function stage(report: Report, name: string, body: () => Promise<void>): Promise<void> {
