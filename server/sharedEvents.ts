@@ -107,7 +107,7 @@ export function audienceOf(args: ExecutionArgs): string | null {
 }
 
 /** Whether the document selects any field marked VIEWER_DEPENDENT, or of a type so marked. */
-export function selectsViewerDependent(schema: GraphQLSchema, document: DocumentNode): boolean {
+function selectsViewerDependent(schema: GraphQLSchema, document: DocumentNode): boolean {
   const typeInfo = new TypeInfo(schema);
   let found = false;
   visit(
@@ -134,7 +134,7 @@ function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
  * stream, are skipped. Any other result is returned, for graphql-ws to send after the ones sent
  * before it (nothing is sent directly while a returned result waits to be taken).
  */
-export function eventResults(
+function eventResults(
   events: AsyncIterator<unknown>,
   options: { resultOf: (event: unknown) => Promise<Shared>; mapError: (error: unknown) => GraphQLError; sendNext?: SendNext },
 ): AsyncIterableIterator<ExecutionResult> {

@@ -10,7 +10,7 @@ import type { Role } from '../prisma/client.js';
 import { SUBSCRIPTIONS_PER_CONNECTION } from '../server/subscriptions.js';
 import { eventually } from './support/eventually.js';
 import { writeFixture, type Fixture } from './support/fixture.js';
-import { collect, gql, loginAs, wsClient } from './support/graphql.js';
+import { collect, gql, loginAs, newUser, wsClient } from './support/graphql.js';
 import { startTestStack, type ApiStack } from './support/stack.js';
 
 let harness: ApiStack;
@@ -30,19 +30,7 @@ afterAll(async () => {
 const PASSWORDS = 'subscription($id: ID) { cloneStatusChanged(cloneId: $id) { status clone { rdpCredentials { password } } } }';
 
 /** A fresh operator (so disabling or demoting one does not touch the fixture's users) and its token. */
-async function newOperator(role: Role = 'MACHINE_ADMIN'): Promise<{ userId: string; token: string }> {
-  const username = `op_${randomUUID().slice(0, 8)}`;
-  const created = await gql(
-    harness.api.url,
-    'mutation($u: String!, $r: Role!) { createUser(input: { username: $u, name: "Session Tester", role: $r }) { password user { username } } }',
-    { u: username, r: role },
-    adminToken,
-  );
-  expect(created.errors).toBeUndefined();
-  const token = await loginAs(harness.api.url, username, (created.data as any).createUser.password);
-  const user = await harness.prisma.user.findUniqueOrThrow({ where: { username } });
-  return { userId: user.id, token };
-}
+const newOperator = (role: Role = 'MACHINE_ADMIN') => newUser(harness.api.url, adminToken, role);
 
 const sessionOf = (token: string) => ({ tokenHash: createHash('sha256').update(token).digest('hex') });
 

@@ -17,7 +17,7 @@ import { SLOW_CONSUMER_CLOSE_CODE } from '../server/subscriptions.js';
 import { MAX_BUFFERED_BYTES, nextMessageSender } from '../server/yoga.js';
 import { eventually } from './support/eventually.js';
 import { writeFixture, type Fixture } from './support/fixture.js';
-import { collect, gql, loginAs, wsClient } from './support/graphql.js';
+import { collect, loginAs, newUser, wsClient } from './support/graphql.js';
 import { startTestStack, type ApiStack } from './support/stack.js';
 
 // ---- a small schema: `tick` events, a resolver that counts its calls ----
@@ -234,18 +234,7 @@ describe('shared events on the real stack', () => {
     await harness?.close();
   });
 
-  async function newUser(role: string): Promise<{ userId: string; token: string }> {
-    const username = `sh_${randomUUID().slice(0, 8)}`;
-    const created = await gql(
-      harness.api.url,
-      'mutation($u: String!, $r: Role!) { createUser(input: { username: $u, name: "Shared Events", role: $r }) { password } }',
-      { u: username, r: role },
-      adminToken,
-    );
-    expect(created.errors).toBeUndefined();
-    const token = await loginAs(harness.api.url, username, (created.data as any).createUser.password);
-    return { userId: (await harness.prisma.user.findUniqueOrThrow({ where: { username } })).id, token };
-  }
+  const newUserOf = (role: string) => newUser(harness.api.url, adminToken, role);
 
   const publishStatus = (cloneId: string, status: string) =>
     notify(harness.prisma, { topic: 'clone.status', cloneId, status, failover: false, at: new Date().toISOString() });
@@ -253,7 +242,7 @@ describe('shared events on the real stack', () => {
   it('delivers one event to every subscriber of every connection, user and role', async () => {
     const cloneId = fixture.cloneIds[1]!;
     const name = (await harness.prisma.clone.findUniqueOrThrow({ where: { id: cloneId } })).name;
-    const users = await Promise.all(['MACHINE_ADMIN', 'MACHINE_ADMIN', 'DEVELOPER'].map(newUser));
+    const users = await Promise.all(['MACHINE_ADMIN', 'MACHINE_ADMIN', 'DEVELOPER'].map(newUserOf));
     const clients = users.map(({ token }) => wsClient(harness.api.wsUrl, token));
     try {
       const opened = harness.subscriptionsOpened();
@@ -279,7 +268,7 @@ describe('shared events on the real stack', () => {
 
   it("records each subscriber's RDP password reveal as its own", async () => {
     const cloneId = fixture.cloneIds[3]!;
-    const operators = await Promise.all([newUser('MACHINE_ADMIN'), newUser('MACHINE_ADMIN')]);
+    const operators = await Promise.all([newUserOf('MACHINE_ADMIN'), newUserOf('MACHINE_ADMIN')]);
     const clients = operators.map(({ token }) => wsClient(harness.api.wsUrl, token));
     const revealsBefore = await harness.prisma.event.count({ where: { cloneId, type: 'clone.rdp_revealed' } });
     try {
@@ -300,7 +289,7 @@ describe('shared events on the real stack', () => {
 
   it('sends nothing more to a subscription its client completed, and goes on sending to its sibling', async () => {
     const cloneId = fixture.cloneIds[2]!;
-    const { token } = await newUser('DEVELOPER');
+    const { token } = await newUserOf('DEVELOPER');
     const socket = new WebSocket(harness.api.wsUrl, 'graphql-transport-ws');
     const messages: Array<{ id?: string; type: string; payload?: any }> = [];
     let waiters: Array<() => void> = [];

@@ -31,6 +31,24 @@ export async function loginAs(url: string, username: string, password: string): 
   return result.data.login.token;
 }
 
+/**
+ * A new user of `role`, made by the admin of `adminToken` through the API (so changing one does
+ * not touch the fixture's users), logged in: its ID and token.
+ */
+export async function newUser(url: string, adminToken: string, role: string): Promise<{ userId: string; token: string }> {
+  const username = `u_${Math.random().toString(36).slice(2, 10)}`;
+  const created = await gql<{ createUser: { password: string; user: { id: string } } }>(
+    url,
+    'mutation($u: String!, $r: Role!) { createUser(input: { username: $u, name: "Test User", role: $r }) { password user { id } } }',
+    { u: username, r: role },
+    adminToken,
+  );
+  if (!created.data?.createUser) throw new Error(`createUser failed: ${JSON.stringify(created.errors)}`);
+  const token = await loginAs(url, username, created.data.createUser.password);
+  const userId = Buffer.from(created.data.createUser.user.id, 'base64').toString().split(':')[1]!;
+  return { userId, token };
+}
+
 const connections = new WeakMap<WsClient, Promise<void>>();
 
 export function wsClient(wsUrl: string, token?: string): WsClient {
