@@ -74,16 +74,17 @@ async function sharedSubscribe(args: ExecutionArgs): Promise<AsyncIterableIterat
 
 /** The event's result for `audience`: executed by the first subscriber to reach it, shared after. */
 function resultOf(event: unknown, audience: string | null, args: ExecutionArgs): Promise<Shared> {
-  const run = async (): Promise<Shared> => {
-    const result = await execute({ ...args, rootValue: event });
-    return { result, json: result.errors ? null : JSON.stringify(result) };
-  };
-  if (audience === null || typeof event !== 'object' || event === null) return run();
+  if (audience === null || typeof event !== 'object' || event === null) return run(event, args);
   let results = resultsByEvent.get(event);
   if (!results) resultsByEvent.set(event, (results = new Map()));
   let shared = results.get(audience);
-  if (!shared) results.set(audience, (shared = run()));
+  if (!shared) results.set(audience, (shared = run(event, args)));
   return shared;
+}
+
+async function run(event: unknown, args: ExecutionArgs): Promise<Shared> {
+  const result = await execute({ ...args, rootValue: event });
+  return { result, json: result.errors ? null : JSON.stringify(result) };
 }
 
 let documentCount = 0;

@@ -6,32 +6,25 @@
 // Field-specific rules (lengths, patterns, ranges) stay with the services (domain/validation.ts).
 import SchemaBuilder, { BasePlugin, type PothosOutputFieldConfig, type SchemaTypes } from '@pothos/core';
 import { decodeGlobalID } from '@pothos/plugin-relay';
-import type {
-  GraphQLField,
-  GraphQLFieldResolver,
-  GraphQLInputObjectType,
-  GraphQLInputType,
-  GraphQLInterfaceType,
-  GraphQLList,
-  GraphQLNamedType,
-  GraphQLNonNull,
-  GraphQLObjectType,
-  GraphQLOutputType,
-  GraphQLResolveInfo,
-  GraphQLSchema,
-  SelectionSetNode,
-  ValueNode,
+import {
+  isInputObjectType,
+  isInterfaceType,
+  isListType,
+  isNonNullType,
+  type GraphQLField,
+  type GraphQLFieldResolver,
+  type GraphQLInputType,
+  type GraphQLNamedType,
+  type GraphQLObjectType,
+  type GraphQLOutputType,
+  type GraphQLResolveInfo,
+  type GraphQLSchema,
+  type SelectionSetNode,
+  type ValueNode,
 } from 'graphql';
 import { validationError, type FieldProblem } from '../../domain/errors.js';
 import { intRangeProblems, MAX_LIST_LENGTH, pageProblems, textProblem, type IntRange, type PageArguments } from '../../domain/input.js';
 import { UUID } from '../ids.js';
-
-// Types are told apart by their class name rather than graphql's `isXType`: graphql ships a
-// CommonJS and an ESM build, and a runner that loads both (vitest) would make those checks throw.
-const kind = (type: unknown) => (type as object).constructor.name;
-const isNonNullType = (type: GraphQLInputType): type is GraphQLNonNull<GraphQLInputType> => kind(type) === 'GraphQLNonNull';
-const isListType = (type: GraphQLInputType): type is GraphQLList<GraphQLInputType> => kind(type) === 'GraphQLList';
-const isInputObjectType = (type: GraphQLInputType): type is GraphQLInputObjectType => kind(type) === 'GraphQLInputObjectType';
 
 /** A cursor of a Prisma connection on `id`: base64 of `GPC:S:<uuid>`, in its canonical spelling. */
 export function isConnectionCursor(cursor: string): boolean {
@@ -47,7 +40,7 @@ function nodeTypes(schema: GraphQLSchema): Set<string> {
   let names = nodeTypenames.get(schema);
   if (!names) {
     const node = schema.getType('Node');
-    names = new Set(node && kind(node) === 'GraphQLInterfaceType' ? schema.getPossibleTypes(node as GraphQLInterfaceType).map((t) => t.name) : []);
+    names = new Set(isInterfaceType(node) ? schema.getPossibleTypes(node).map((t) => t.name) : []);
     nodeTypenames.set(schema, names);
   }
   return names;
