@@ -95,8 +95,10 @@ export async function resourceSummary(db: Pick<PrismaClient, 'capacitySample' | 
 const CAPACITY_LOCK_KEY = 0x656e636c; // "encl"
 
 /**
- * Inside the transaction that creates a clone: refuses (VALIDATION on input.cpu / input.ramGb)
- * a clone that does not fit in what is available, and holds the lock until the transaction ends.
+ * Inside the transaction that creates a clone, as its last step, once the clone's row (which
+ * counts in `used`) is written: refuses (VALIDATION on input.cpu / input.ramGb) a clone that does
+ * not fit in what was available without it. The lock it takes is held until the transaction
+ * ends, so concurrent creates queue only for this check and the commit, not for the whole create.
  */
 export async function reserveCapacity(
   tx: RawExecutor & Pick<PrismaClient, 'capacitySample' | 'clone'>,
@@ -108,13 +110,16 @@ export async function reserveCapacity(
   if (!summary) {
     throw new AppError('UNAVAILABLE', 'the capacity of the vSphere system is not known yet; try again after the inventory sync');
   }
+  // What was available to this request: the summary already counts the request itself.
+  const without = (figures: ResourceFigures, requested: number) => {
+    const used = figures.used - requested;
+    return { total: figures.total, used, available: Math.max(0, figures.total - used) };
+  };
+  const cpu = without(summary.cpuCores, request.cpu);
+  const ram = without(summary.ramGb, request.ramGb);
   const problems: FieldProblem[] = [];
-  if (request.cpu > summary.cpuCores.available) {
-    problems.push({ field: `${prefix}.cpu`, message: describe(request.cpu, 'CPU cores', summary.cpuCores) });
-  }
-  if (request.ramGb > summary.ramGb.available) {
-    problems.push({ field: `${prefix}.ramGb`, message: describe(request.ramGb, 'GB of RAM', summary.ramGb) });
-  }
+  if (request.cpu > cpu.available) problems.push({ field: `${prefix}.cpu`, message: describe(request.cpu, 'CPU cores', cpu) });
+  if (request.ramGb > ram.available) problems.push({ field: `${prefix}.ramGb`, message: describe(request.ramGb, 'GB of RAM', ram) });
   if (problems.length) throw validationError(problems);
 }
 

@@ -323,6 +323,31 @@ describe('createClone', () => {
     expect((await available()).cpuCores.available).toBe(before.cpuCores.available);
   });
 
+  it('admits, of creates sent at once, only those that fit together, and leaves nothing of the others', async () => {
+    const before = await available();
+    // Leave exactly 4 cores; then 3 creates of 2 cores at once: two fit together, the third does not.
+    const filler = await call(CREATE, { input: { ...cloneInput(), cpu: before.cpuCores.available - 4 } }, tokens.admin);
+    expect(filler.errors).toBeUndefined();
+    const inputs: Array<Record<string, unknown>> = [0, 1, 2].map(() => ({ ...cloneInput(), cpu: 2 }));
+    const results = await Promise.all(inputs.map((input) => call(CREATE, { input }, tokens.admin)));
+    const admitted = results.filter((r) => !r.errors);
+    const refused = results.filter((r) => r.errors);
+    expect(admitted).toHaveLength(2);
+    expect(refused).toHaveLength(1);
+    expect(errorOf(refused[0]!)).toMatchObject({ code: 'VALIDATION', field: 'input.cpu' });
+    expect(refused[0]!.errors![0]!.message).toContain('2 CPU cores requested but only 0 available');
+    expect((await available()).cpuCores.available).toBe(0);
+    const rows = await harness.prisma.clone.findMany({ where: { name: { in: inputs.map((i) => i.name as string) } }, select: { id: true } });
+    expect(rows).toHaveLength(2);
+    // The refused create's event was rolled back with its row.
+    const refusedName = inputs.find((i) => !admitted.some((r) => r.data.createClone.name === i.name))!.name;
+    const created = await harness.prisma.event.findMany({ where: { type: 'clone.created' }, select: { data: true } });
+    expect(created.filter((e) => (e.data as { name?: string }).name === refusedName)).toHaveLength(0);
+    await harness.prisma.clone.updateMany({ where: { id: { in: rows.map((r) => r.id) } }, data: { status: 'FAILED' } });
+    await harness.prisma.clone.update({ where: { name: filler.data.createClone.name }, data: { status: 'FAILED' } });
+    expect((await available()).cpuCores.available).toBe(before.cpuCores.available);
+  });
+
   it('answers UNAVAILABLE while the capacity has never been sampled', async () => {
     await harness.prisma.capacitySample.deleteMany();
     const result = await call(CREATE, { input: cloneInput() }, tokens.admin);

@@ -106,10 +106,9 @@ export async function createClone(
   let clone: { id: string; createdAt: Date };
   try {
     clone = await prisma.$transaction(async (tx) => {
-      // retireImage holds this lock while it checks for clones of the image.
-      await lockImage(tx, ids.imageId);
+      // retireImage holds this lock (exclusive) while it checks for clones of the image.
+      await lockImage(tx, ids.imageId, 'shared');
       if (!(await tx.vmImage.findFirst({ where: { id: ids.imageId, retiredAt: null }, select: { id: true } }))) throw notFound('image', 'input.imageId');
-      await reserveCapacity(tx, { cpu: input.cpu, ramGb: input.ramGb });
       const created = await tx.clone.create({
         data: {
           name,
@@ -137,6 +136,8 @@ export async function createClone(
         failover: false,
         at: created.createdAt.toISOString(),
       });
+      // Last: the capacity lock is held from here to the commit (a refusal rolls all of it back).
+      await reserveCapacity(tx, { cpu: input.cpu, ramGb: input.ramGb });
       return created;
     });
   } catch (error) {

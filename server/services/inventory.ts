@@ -161,8 +161,8 @@ export async function retireImage({ prisma }: Db, user: ActingUser, imageId: str
     if (!image) throw notFound('image', field);
     if (image.retiredAt) throw new AppError('INVALID_STATE', `"${image.name}" is already retired`, field);
     await lockRef(tx, image.vsphereRef);
-    // createClone takes the same lock on the image, so no clone of it can be committing meanwhile.
-    await lockImage(tx, image.id);
+    // createClone holds the same lock, shared, so no clone of it can be committing meanwhile.
+    await lockImage(tx, image.id, 'exclusive');
     const clones = await tx.clone.findMany({ where: { imageId: image.id, status: { notIn: ['DELETED', 'FAILED'] } }, select: { name: true }, take: 5 });
     if (clones.length > 0) throw new AppError('INVALID_STATE', `"${image.name}" is in use by clone ${clones.map((c) => `"${c.name}"`).join(', ')}`, field);
     await tx.vmImage.update({ where: { id: image.id }, data: { retiredAt: new Date() } });
@@ -172,5 +172,11 @@ export async function retireImage({ prisma }: Db, user: ActingUser, imageId: str
   });
 }
 
-/** Held by createClone (image still offered) and retireImage (no clone uses it) until commit. */
-export const lockImage = (tx: Prisma.TransactionClient, imageId: string) => tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`image:${imageId}`}))`;
+/**
+ * Held until commit: shared by createClone (the image is still offered; creates of one image do
+ * not wait for each other), exclusive by retireImage (no clone of it is being created).
+ */
+export const lockImage = (tx: Prisma.TransactionClient, imageId: string, mode: 'shared' | 'exclusive') =>
+  mode === 'shared'
+    ? tx.$executeRaw`SELECT pg_advisory_xact_lock_shared(hashtext(${`image:${imageId}`}))`
+    : tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`image:${imageId}`}))`;
