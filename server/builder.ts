@@ -13,6 +13,7 @@ import { getDatamodel } from '../prisma/generated/pothos-types.js';
 import type { GraphQLContext } from './context.js';
 import type { AuthUser } from './services/types.js';
 import { LOADED_COLUMNS } from './schema/columns.js';
+import { NODE_IDS } from './schema/nodeIds.js';
 import { INPUT_LAYER } from './schema/input.js';
 
 /** The scopes fields are guarded by (domain/roles.ts says which role has which). */
@@ -33,7 +34,7 @@ export const builder = new SchemaBuilder<{
 }>({
   // The input layer after scope-auth: an unauthorized caller learns nothing about argument rules.
   // Loaded columns answer before the Prisma plugin looks up how their row was loaded.
-  plugins: [ScopeAuthPlugin, INPUT_LAYER, LOADED_COLUMNS, PrismaPlugin, RelayPlugin],
+  plugins: [ScopeAuthPlugin, INPUT_LAYER, LOADED_COLUMNS, PrismaPlugin, RelayPlugin, NODE_IDS],
   defaultFieldNullability: false,
   prisma: {
     // Each operation's context carries the client, so tests can run several stacks in one process.
