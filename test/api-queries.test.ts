@@ -69,6 +69,17 @@ describe('the clone list', () => {
     expect(list.join('\n')).not.toMatch(/passwordHash|rdpPasswordEnc|idempotencyRequestHash/);
   });
 
+  it('answers `me` from the session when it asks only what the session read, and reads the user otherwise', async () => {
+    const first = await query('{ me { id username name role } }');
+    sql.length = 0;
+    expect(await query('{ me { id username name role } }')).toEqual(first);
+    expect(sql).toEqual([]);
+    const more = await query('{ me { id username createdAt disabledAt } }');
+    expect(more.me).toMatchObject({ id: first.me.id, username: first.me.username, disabledAt: null });
+    expect(new Date(more.me.createdAt).getTime()).toBeGreaterThan(0);
+    expect(sql.filter((q) => q.includes('"public"."User"'))).toHaveLength(1);
+  });
+
   it('reads a page of the clone\'s own columns in one query (no relation to join)', async () => {
     await query('{ me { id } }');
     sql.length = 0;

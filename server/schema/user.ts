@@ -1,5 +1,5 @@
 // Users, roles and sessions.
-import { Role as PrismaRole } from '../../prisma/client.js';
+import { Role as PrismaRole, type User } from '../../prisma/client.js';
 import { builder } from '../builder.js';
 import { login, logout } from '../services/sessions.js';
 import { createUser, resetUserPassword, setUserDisabled, setUserRole } from '../services/users.js';
@@ -64,13 +64,27 @@ const CreateUserInput = builder.inputType('CreateUserInput', {
   }),
 });
 
+/** The User columns the signed-in caller's session already read (server/services/sessions.ts). */
+const SESSION_COLUMNS = new Set(['id', 'username', 'name', 'role']);
+
+/**
+ * Whether the planned query of a User selects only columns the session holds: then the session's
+ * user is the row, read with the session (from the session cache, kept honest by the event bus).
+ */
+const sessionAnswers = (query: { select?: Record<string, unknown>; include?: unknown }) =>
+  !query.include && !!query.select && Object.entries(query.select).every(([column, wanted]) => wanted === true && SESSION_COLUMNS.has(column));
+
 builder.queryFields((t) => ({
   me: t.prismaField({
     type: 'User',
     nullable: true,
     description: 'The logged-in user, or null for an anonymous caller.',
-    resolve: (query, _root, _args, { prisma, user }) =>
-      user ? prisma.user.findUnique({ ...query, where: { id: user.id } }) : null,
+    resolve: (query, _root, _args, { prisma, user }) => {
+      if (!user) return null;
+      // A partial row, as every row of a select-mode type is: it holds what the query selects.
+      if (sessionAnswers(query)) return { id: user.id, username: user.username, name: user.name, role: user.role } as User;
+      return prisma.user.findUnique({ ...query, where: { id: user.id } });
+    },
   }),
   users: t.prismaConnection({
     type: 'User',
