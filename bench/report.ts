@@ -1,7 +1,7 @@
 // bench/RESULTS.md: the machine, the date, every figure and each ratio to the baseline measured in
 // the same run, against the targets of issue 16. Reports; never fails on numbers.
 import { cpus, totalmem } from 'node:os';
-import type { Figures } from './load.js';
+import { figures, type Figures } from './load.js';
 
 const ms = (v: number) => (Number.isFinite(v) ? (v < 10 ? v.toFixed(2) : v.toFixed(1)) : '–');
 const x = (v: number) => (Number.isFinite(v) ? `${v.toFixed(2)}×` : '–');
@@ -83,6 +83,25 @@ export class Report {
       'Provisioning overhead is the time from the request to RUNNING outside vSphere calls and outside the guest waits (from the first to the last vSphere call of `waitForCloneGuest` and `waitForCustomization`: the guest booting and customizing, with the polls between); what is left is Temporal scheduling, database writes and the API.',
     );
     this.note(`vcsim inventory for provisioning: ${JSON.stringify(capacity)}`);
+  }
+
+  provisioningPhases(answered: Figures, phases: Array<{ toStart: number; inWorkflowTasks: number; queued: number }>) {
+    const p50 = (values: number[]) => (figures(values.filter(Number.isFinite), 1).p50 / 1000).toFixed(2);
+    this.add(
+      '7. Provisioning: where each clone\'s time went outside vSphere (p50 over the clones, s; Temporal\'s event times)',
+      '| clones | createClone answered p50 / p99 | request → workflow started | inside workflow tasks (workflow code and local activities) | tasks waiting in Temporal (scheduled → started, result → next workflow task) |',
+      `| ${phases.length} | ${(answered.p50 / 1000).toFixed(2)} / ${(answered.p99 / 1000).toFixed(2)} | ${p50(phases.map((p) => p.toStart))} | ${p50(phases.map((p) => p.inWorkflowTasks))} | ${p50(phases.map((p) => p.queued))} |`,
+    );
+  }
+
+  provisioningCpu(n: number, { wallSeconds, seconds }: { wallSeconds: number; seconds: Record<string, number> }) {
+    const total = Object.values(seconds).reduce((a, b) => a + b, 0);
+    const parts = Object.entries(seconds).sort((a, b) => b[1] - a[1]);
+    this.add(
+      '7. Provisioning: the CPU each process used, from the first request to the last clone RUNNING (/proc)',
+      `| clones | wall (s) | cores busy | ${parts.map(([name]) => name).join(' | ')} | CPU per clone (s) |`,
+      `| ${n} | ${wallSeconds.toFixed(1)} | ${(total / wallSeconds).toFixed(2)} of ${cpus().length} | ${parts.map(([, s]) => s.toFixed(1)).join(' | ')} | ${(total / n).toFixed(2)} |`,
+    );
   }
 
   peer(size: number, c: number, mine: Figures, theirs: Figures) {

@@ -19,22 +19,21 @@ import { recordCapacity } from '../infra/capacity.js';
 import { generatePassword } from '../infra/secrets.js';
 import { openServices, cleanupStack } from '../infra/services.js';
 import { seedDemo } from '../prisma/seed.js';
-import { startGuestSimulator } from '../scripts/lab/guestSimulator.js';
 import { createDatabase, dropDatabase, migrateDeploy } from '../scripts/lib/db.mjs';
 import { ensureTool } from '../scripts/lib/tools.mjs';
 import { startApiServer } from '../server/app.js';
 import { coalesceWrites } from '../server/yoga.js';
 import type { AppServices } from '../server/context.js';
 import { ensureSearchAttributes } from '../workflows/namespace.js';
-import { createWorker } from '../workflows/worker.js';
-import { createPrisma } from '../prisma/client.js';
 import { VSphereClient } from '../workflows/vsphere/index.js';
 import { connectToVcsim, startVcsim } from '../workflows/vsphere/testing/vcsim.js';
 import { serveHello, serveRawFanOut, serveSqlPage, PAGE_SQL } from './baselines.js';
 import { clearClones, insertClones, writeReferences, type References } from './data.js';
 import { closeLoad, figures, load, poster, type Figures, type LoadOptions } from './load.js';
 import { PAGE_QUERY, ONE_ROW_QUERY, ME_QUERY, COUNT_QUERY, CREATE_CLONE, LOGIN } from './queries.js';
-import { profiled } from './profile.js';
+import { cpuWindow } from './cpu.js';
+import { profiled, profiling } from './profile.js';
+import { startProvisioningChildren } from './provisioning.js';
 import { Report } from './report.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -363,45 +362,7 @@ async function runOperations(report: Report, settings: { databaseUrl: string; te
     const vcsim = await startVcsim({ binary: ensureTool('vcsim'), args: ['-host', String(hosts)] });
     cleanups.push(() => vcsim.stop());
     const vsphereClient = connectToVcsim(vcsim);
-    // Time spent inside vSphere calls, per workflow (activities run in Temporal's activity context),
-    // and the guest waits: from the first to the last vSphere call of an activity that waits for
-    // the guest (its IP, its customization), the time the guest takes, polls and pauses included.
-    const vsphereMs = new Map<string, Array<[number, number]>>();
-    const guestWaits = new Map<string, { workflowId: string; span: [number, number] }>();
-    const GUEST_WAITS = new Set(['waitForCloneGuest', 'waitForCustomization']);
-    const timed = new Proxy(vsphereClient, {
-      get(target, prop, receiver) {
-        const value = Reflect.get(target, prop, receiver);
-        if (typeof value !== 'function' || prop === 'close') return value;
-        return function (this: unknown, ...args: unknown[]) {
-          let info: ReturnType<typeof Context.current>['info'] | null = null;
-          try {
-            info = Context.current().info;
-          } catch {
-            info = null;
-          }
-          const t0 = performance.now();
-          const result = value.apply(target, args);
-          const workflowId = info?.workflowExecution?.workflowId;
-          if (info && workflowId && result instanceof Promise) {
-            const id = workflowId;
-            const wait = GUEST_WAITS.has(info.activityType) ? `${id}/${info.activityId}/${info.attempt}` : null;
-            return result.finally(() => {
-              const t1 = performance.now();
-              const spans = vsphereMs.get(id) ?? [];
-              spans.push([t0, t1]);
-              vsphereMs.set(id, spans);
-              if (wait) {
-                const known = guestWaits.get(wait);
-                guestWaits.set(wait, { workflowId: id, span: [Math.min(known?.span[0] ?? t0, t0), Math.max(known?.span[1] ?? t1, t1)] });
-              }
-            });
-          }
-          return result;
-        };
-      },
-    }) as VSphereClient;
-    const ops = await openServices(settings, { bus: true, temporalClient: true, workerConnection: true, vsphere: vsphereClient });
+    const ops = await openServices(settings, { bus: true, temporalClient: true, vsphere: vsphereClient });
     cleanups.push(() => ops.close());
     const users = [{ username: 'admin', name: 'Bench Admin', role: 'GLOBAL_ADMIN' as const, password: generatePassword() }];
     const seed = await seedDemo(ops.prisma, vsphereClient, { users });
@@ -423,36 +384,37 @@ async function runOperations(report: Report, settings: { databaseUrl: string; te
 
     // ---- 7. provisioning: N clones at once, a worker and the lab guest simulator ----
     await stage(report, 'provision', async () => {
-      // The worker has its own pool, as in its own process.
-      const workerPrisma = createPrisma(settings.databaseUrl);
-      cleanups.push(() => workerPrisma.$disconnect());
-      const worker = await createWorker({ connection: ops.workerConnection, namespace: 'default', taskQueue: settings.temporal.taskQueue, prisma: workerPrisma, vsphere: timed, secretKey: settings.secretKey, guestWaitTimeoutMs: 120_000 });
-      const running = worker.run();
-      const simulatorErrors = new Map<string, number>();
-      const guests = startGuestSimulator(vsphereClient, {
-        intervalMs: 250,
-        bootDelayMs: 500,
-        onError: (error) => {
-          const message = error instanceof Error ? error.message.split('\n')[0]!.slice(0, 160) : String(error);
-          simulatorErrors.set(message, (simulatorErrors.get(message) ?? 0) + 1);
-        },
-      });
+      // The worker and the lab guest simulator each in its own process, as `npm run dev` runs them.
+      const children = await startProvisioningChildren({ ...settings, vcsim: { url: vcsim.url, username: vcsim.username, password: vcsim.password, thumbprintSha256: vcsim.thumbprintSha256 } }, { profileDir: profiling ? logDir : undefined });
+      cleanups.push(() => children.stop());
       try {
-        const started = performance.now();
-        const created = await Promise.all(Array.from({ length: PLAN.provision }, (_, i) => gql({ query: CREATE_CLONE, variables: { input: input(`prov-${String(i).padStart(3, '0')}`) } })));
+        const cpu = cpuWindow(() => ({ 'bench (API)': process.pid, ...children.pids }));
+        const started = now();
+        const startedWall = Date.now();
+        const answered: number[] = [];
+        const created = await profiled(logDir, 'provision-create', () => Promise.all(
+          Array.from({ length: PLAN.provision }, async (_, i) => {
+            const answer = await gql({ query: CREATE_CLONE, variables: { input: input(`prov-${String(i).padStart(3, '0')}`) } });
+            answered.push(now() - started);
+            return answer;
+          }),
+        ));
         const ids: string[] = created.map((r) => Buffer.from(r.data.createClone.id, 'base64').toString().split(':')[1]!);
         const doneAt = new Map<string, number>();
         const deadline = Date.now() + (quick ? 60_000 : 300_000);
         while (doneAt.size < ids.length && Date.now() < deadline) {
           const rows = await ops.prisma.clone.findMany({ where: { id: { in: ids }, status: { in: ['RUNNING', 'FAILED'] } }, select: { id: true } });
-          for (const row of rows) if (!doneAt.has(row.id)) doneAt.set(row.id, performance.now());
+          for (const row of rows) if (!doneAt.has(row.id)) doneAt.set(row.id, now());
           await new Promise((resolve) => setTimeout(resolve, 100));
         }
+        const used = cpu.end();
         const rows = await ops.prisma.clone.findMany({ where: { id: { in: ids } }, select: { id: true, status: true } });
         const statuses: Record<string, number> = {};
         for (const row of rows) statuses[row.status] = (statuses[row.status] ?? 0) + 1;
         const totals = ids.map((id) => (doneAt.get(id) ?? NaN) - started);
-        const waitsOf = (workflowId: string) => [...guestWaits.values()].filter((w) => w.workflowId === workflowId).map((w) => w.span);
+        const { calls, guestWaits } = await children.spans();
+        const vsphereMs = new Map(calls);
+        const waitsOf = (workflowId: string) => guestWaits.filter((w) => w.workflowId === workflowId).map((w) => w.span);
         const inVSphere = ids.map((id) => union(vsphereMs.get(`clone-${id}`) ?? []));
         const outside = ids.map((id) => union([...(vsphereMs.get(`clone-${id}`) ?? []), ...waitsOf(`clone-${id}`)]));
         const overhead = ids.map((_, i) => totals[i]! - outside[i]!);
@@ -465,16 +427,17 @@ async function runOperations(report: Report, settings: { databaseUrl: string; te
           figures(overhead.filter(Number.isFinite), 1),
           capacity,
         );
-        if (simulatorErrors.size) report.note(`The lab guest simulator's errors during provisioning: ${JSON.stringify(Object.fromEntries(simulatorErrors))}`);
+        const phases = await Promise.all(ids.map(async (id) => historyPhases(ops.temporal, `clone-${id}`, startedWall)));
+        report.provisioningPhases(figures(answered, 1), phases);
+        report.provisioningCpu(PLAN.provision, used);
         // Where one clone's time went: its workflow history, event by event, in the bench's log directory.
         const median = `clone-${ids[Math.floor(ids.length / 2)]!}`;
         writeFileSync(join(logDir, 'provision-timeline.txt'), await timeline(ops.temporal, median));
         log(`the history of ${median}, with times: ${join(logDir, 'provision-timeline.txt')}`);
         log(`provisioning ${PLAN.provision}: ${JSON.stringify(statuses)}, overhead p50 ${figures(overhead.filter(Number.isFinite), 1).p50.toFixed(0)} ms`);
       } finally {
-        guests.stop();
-        worker.shutdown();
-        await running;
+        const simulatorErrors = await children.stop();
+        if (Object.keys(simulatorErrors).length) report.note(`The lab guest simulator's errors during provisioning: ${JSON.stringify(simulatorErrors)}`);
       }
     });
 
@@ -507,6 +470,32 @@ async function timeline(temporal: Client, workflowId: string): Promise<string> {
       return `${(ms(e) - start).toFixed(0).padStart(7)} ${type} ${what}\n`;
     })
     .join('');
+}
+
+/**
+ * Where a provisioning workflow's time went, from its history (server times): from the request
+ * to the workflow's start, inside workflow tasks (the workflow code and its local activities),
+ * and waiting between tasks (an activity or workflow task scheduled and not yet started, or a
+ * completion not yet answered by the next workflow task).
+ */
+async function historyPhases(temporal: Client, workflowId: string, requestedAt: number) {
+  const events = (await temporal.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
+  const ms = (e: (typeof events)[number]) => Number(e.eventTime?.seconds ?? 0) * 1000 + (e.eventTime?.nanos ?? 0) / 1e6;
+  const kind = (e: (typeof events)[number]) => Object.keys(e).find((key) => key.endsWith('EventAttributes')) ?? '';
+  let inWorkflowTasks = 0;
+  let queued = 0;
+  let last: { kind: string; at: number } | null = null;
+  for (const e of events) {
+    const k = kind(e);
+    const at = ms(e);
+    if (k === 'workflowTaskCompletedEventAttributes' && last?.kind === 'workflowTaskStartedEventAttributes') inWorkflowTasks += at - last.at;
+    if (k === 'workflowTaskStartedEventAttributes' || k === 'activityTaskStartedEventAttributes') {
+      if (last && (last.kind.endsWith('ScheduledEventAttributes') || last.kind === 'activityTaskCompletedEventAttributes')) queued += at - last.at;
+    }
+    if (k === 'workflowTaskScheduledEventAttributes' && last?.kind === 'activityTaskCompletedEventAttributes') queued += at - last.at;
+    last = { kind: k, at };
+  }
+  return { toStart: events[0] ? ms(events[0]) - requestedAt : NaN, inWorkflowTasks, queued };
 }
 
 /** The total length of the union of time intervals. */

@@ -190,7 +190,7 @@ export function recordingLogger(): Logger & { entries: LogEntry[] } {
 }
 
 /** A client for a running vcsim, trusting its certificate by thumbprint. */
-export function connectToVcsim(sim: Vcsim, options: Partial<VSphereClientOptions> = {}): VSphereClient {
+export function connectToVcsim(sim: Pick<Vcsim, 'url' | 'username' | 'password' | 'thumbprintSha256'>, options: Partial<VSphereClientOptions> = {}): VSphereClient {
   return new VSphereClient({
     url: sim.url,
     username: sim.username,
