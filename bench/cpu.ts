@@ -3,6 +3,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
+/** A command that used less than this in the window is counted under "other". */
+const MIN_SHOWN_SECONDS = 0.3;
 
 /** CPU seconds (user + system, all threads) of every process, by PID, with its command name. */
 function readAll(): Map<number, { comm: string; seconds: number }> {
@@ -33,7 +35,7 @@ function readAll(): Map<number, { comm: string; seconds: number }> {
 /**
  * Starts a window; `end()` returns the CPU seconds each named part used in it. `parts` names PIDs
  * (this process, its children); other processes are grouped by command name (postgres,
- * temporal, vcsim), and what is left of the machine under "other".
+ * temporal, vcsim, ...), and commands that used little under "other".
  */
 export function cpuWindow(parts: () => Record<string, number | undefined>) {
   const before = readAll();
@@ -43,13 +45,19 @@ export function cpuWindow(parts: () => Record<string, number | undefined>) {
       const after = readAll();
       const named = new Map<number, string>();
       for (const [name, pid] of Object.entries(parts())) if (pid !== undefined) named.set(pid, name);
-      const seconds: Record<string, number> = {};
+      const byName: Record<string, number> = {};
       for (const [pid, { comm, seconds: s }] of after) {
         // A process that started inside the window counts from zero.
         const used = s - (before.get(pid)?.comm === comm ? before.get(pid)!.seconds : 0);
         if (used <= 0) continue;
-        const name = named.get(pid) ?? (['postgres', 'temporal', 'vcsim'].includes(comm) ? comm : 'other');
-        seconds[name] = (seconds[name] ?? 0) + used;
+        const name = named.get(pid) ?? comm;
+        byName[name] = (byName[name] ?? 0) + used;
+      }
+      // Unnamed commands that used little are summed as "other".
+      const seconds: Record<string, number> = {};
+      for (const [name, used] of Object.entries(byName)) {
+        const key = used >= MIN_SHOWN_SECONDS || [...named.values()].includes(name) ? name : 'other';
+        seconds[key] = (seconds[key] ?? 0) + used;
       }
       return { wallSeconds: (performance.now() - started) / 1000, seconds };
     },
