@@ -75,7 +75,7 @@ export class Report {
   provisioning(n: number, statuses: Record<string, number>, total: Figures, inVSphere: Figures, vsphereAndGuest: Figures, overhead: Figures, capacity: unknown) {
     const allRunning = statuses.RUNNING === n;
     this.add(
-      '7. Provisioning on vcsim (clones created at once; worker and lab guest simulator in the bench process)',
+      '7. Provisioning on vcsim (clones created at once, after one of warm-up; the worker and the lab guest simulator each in its own process)',
       '| clones | outcome | request → RUNNING p50 / p99 (s) | inside vSphere calls p50 (s) | vSphere calls and guest waits p50 (s) | orchestration overhead p50 / p99 (s) | target: all RUNNING, overhead p50 ≤ 1 s |',
       `| ${n} | ${Object.entries(statuses).map(([s, k]) => `${k} ${s}`).join(', ')} | ${(total.p50 / 1000).toFixed(2)} / ${(total.p99 / 1000).toFixed(2)} | ${(inVSphere.p50 / 1000).toFixed(2)} | ${(vsphereAndGuest.p50 / 1000).toFixed(2)} | ${(overhead.p50 / 1000).toFixed(2)} / ${(overhead.p99 / 1000).toFixed(2)} | ${ok(allRunning && overhead.p50 <= 1000)} |`,
     );
