@@ -168,7 +168,7 @@ export async function startProvisioningChildren(settings: ProvisioningSettings, 
 async function main() {
   const [role, json] = process.argv.slice(2);
   const settings = JSON.parse(json!) as ProvisioningSettings;
-  const send = (m: FromChild) => process.send!(m);
+  const send = (m: FromChild) => void (process.connected && process.send!(m));
   const handlers: Array<(m: ToChild) => void> = [];
   let stop!: () => void;
   const stopped = new Promise<void>((resolve) => (stop = resolve));
@@ -176,11 +176,13 @@ async function main() {
     if (m === 'stop') stop();
     for (const handle of handlers) handle(m);
   });
+  // A bench process that ended without stopping this one (killed, crashed) leaves no worker behind.
+  process.on('disconnect', () => stop());
   if (role === 'worker') await runWorker(settings, send, stopped, (handle) => handlers.push(handle));
   else if (role === 'guests') await runGuests(settings, send, stopped);
   else throw new Error(`unknown role ${role}`);
   send('stopped');
-  process.disconnect();
+  if (process.connected) process.disconnect();
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
