@@ -247,9 +247,10 @@ describe.skipIf(!found.path || !built)('the web app in headless Chromium', () =>
       console.error(await page.locator('main').innerText());
       throw error;
     });
-    const events = await page.getByTestId('events').innerText();
-    expect(events).toContain('clone.failover_started');
-    expect(events).toContain('clone.rdp_revealed');
+    // The events come with their own query, which may answer after the snapshots'.
+    const events = page.getByTestId('events');
+    await expect.poll(() => events.innerText(), { timeout: LIVE, interval: 200 }).toContain('clone.failover_started');
+    await expect.poll(() => events.innerText(), { timeout: LIVE, interval: 200 }).toContain('clone.rdp_revealed');
     // Its operations: the forced failover and the snapshot that failed back, both SUCCEEDED, by admin.
     const operations = page.getByTestId('operations');
     await expect.poll(() => operations.locator('tbody tr').count(), { timeout: LIVE, interval: 200 }).toBeGreaterThanOrEqual(2);
