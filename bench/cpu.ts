@@ -54,9 +54,10 @@ export function cpuWindow(parts: () => Record<string, number | undefined>) {
         byName[name] = (byName[name] ?? 0) + used;
       }
       // Unnamed commands that used little are summed as "other".
+      const shown = new Set(named.values());
       const seconds: Record<string, number> = {};
       for (const [name, used] of Object.entries(byName)) {
-        const key = used >= MIN_SHOWN_SECONDS || [...named.values()].includes(name) ? name : 'other';
+        const key = used >= MIN_SHOWN_SECONDS || shown.has(name) ? name : 'other';
         seconds[key] = (seconds[key] ?? 0) + used;
       }
       return { wallSeconds: (performance.now() - started) / 1000, seconds };

@@ -60,7 +60,9 @@ function timedClient(client: VSphereClient, calls: Map<string, Array<[number, nu
         const wait = GUEST_WAITS.has(info.activityType) ? `${workflowId}/${info.activityId}/${info.attempt}` : null;
         return result.finally(() => {
           const t1 = now();
-          calls.set(workflowId, [...(calls.get(workflowId) ?? []), [t0, t1]]);
+          const spans = calls.get(workflowId) ?? [];
+          spans.push([t0, t1]);
+          calls.set(workflowId, spans);
           if (wait) {
             const known = waits.get(wait);
             waits.set(wait, { workflowId, span: [Math.min(known?.span[0] ?? t0, t0), Math.max(known?.span[1] ?? t1, t1)] });

@@ -10,6 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
+import { decodeGlobalID } from '@pothos/plugin-relay';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import pg from 'pg';
 import { WebSocket } from 'ws';
@@ -391,11 +392,7 @@ async function runOperations(report: Report, settings: { databaseUrl: string; te
         // One clone first, not measured: a worker that has just started loads its workflow code and
         // warms up on its first tasks, which a running worker has long done.
         const warmup = await gql({ query: CREATE_CLONE, variables: { input: input('prov-warmup') } });
-        const warmupId = Buffer.from(warmup.data.createClone.id, 'base64').toString().split(':')[1]!;
-        for (const until = Date.now() + 60_000; Date.now() < until; await new Promise((resolve) => setTimeout(resolve, 100))) {
-          const row = await ops.prisma.clone.findUniqueOrThrow({ where: { id: warmupId }, select: { status: true } });
-          if (row.status === 'RUNNING' || row.status === 'FAILED') break;
-        }
+        await settled(ops.prisma, [decodeGlobalID(warmup.data.createClone.id).id], Date.now() + 60_000);
         const cpu = cpuWindow(() => ({ 'bench (API)': process.pid, ...children.pids }));
         const started = now();
         const startedWall = Date.now();
@@ -407,14 +404,8 @@ async function runOperations(report: Report, settings: { databaseUrl: string; te
             return answer;
           }),
         ));
-        const ids: string[] = created.map((r) => Buffer.from(r.data.createClone.id, 'base64').toString().split(':')[1]!);
-        const doneAt = new Map<string, number>();
-        const deadline = Date.now() + (quick ? 60_000 : 300_000);
-        while (doneAt.size < ids.length && Date.now() < deadline) {
-          const rows = await ops.prisma.clone.findMany({ where: { id: { in: ids }, status: { in: ['RUNNING', 'FAILED'] } }, select: { id: true } });
-          for (const row of rows) if (!doneAt.has(row.id)) doneAt.set(row.id, now());
-          await new Promise((resolve) => setTimeout(resolve, 100));
-        }
+        const ids: string[] = created.map((r) => decodeGlobalID(r.data.createClone.id).id);
+        const doneAt = await settled(ops.prisma, ids, Date.now() + (quick ? 60_000 : 300_000));
         const used = cpu.end();
         const rows = await ops.prisma.clone.findMany({ where: { id: { in: ids } }, select: { id: true, status: true } });
         const statuses: Record<string, number> = {};
@@ -466,16 +457,38 @@ async function runOperations(report: Report, settings: { databaseUrl: string; te
   }
 }
 
+/**
+ * Waits until each clone is RUNNING or FAILED, or the deadline passes; returns when each was
+ * first seen so (`now()`, polled every 100 ms).
+ */
+async function settled(prisma: AppServices['prisma'], ids: string[], deadline: number): Promise<Map<string, number>> {
+  const doneAt = new Map<string, number>();
+  while (doneAt.size < ids.length && Date.now() < deadline) {
+    const rows = await prisma.clone.findMany({ where: { id: { in: ids }, status: { in: ['RUNNING', 'FAILED'] } }, select: { id: true } });
+    for (const row of rows) if (!doneAt.has(row.id)) doneAt.set(row.id, now());
+    if (doneAt.size < ids.length) await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return doneAt;
+}
+
+/** A workflow's history events, each with its server time (ms) and kind (`<kind>EventAttributes`). */
+async function historyOf(temporal: Client, workflowId: string) {
+  const events = (await temporal.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
+  return events.map((event) => ({
+    event,
+    at: Number(event.eventTime?.seconds ?? 0) * 1000 + (event.eventTime?.nanos ?? 0) / 1e6,
+    kind: Object.keys(event).find((key) => key.endsWith('EventAttributes')) ?? '',
+  }));
+}
+
 /** A workflow's history as lines of "ms since it started, event, activity or marker". */
 async function timeline(temporal: Client, workflowId: string): Promise<string> {
-  const events = (await temporal.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
-  const ms = (e: (typeof events)[number]) => Number(e.eventTime?.seconds ?? 0) * 1000 + (e.eventTime?.nanos ?? 0) / 1e6;
-  const start = events[0] ? ms(events[0]) : 0;
+  const events = await historyOf(temporal, workflowId);
+  const start = events[0]?.at ?? 0;
   return events
-    .map((e) => {
-      const type = Object.keys(e).find((key) => key.endsWith('EventAttributes'))?.replace('EventAttributes', '') ?? '';
-      const what = e.activityTaskScheduledEventAttributes?.activityType?.name ?? e.markerRecordedEventAttributes?.markerName ?? '';
-      return `${(ms(e) - start).toFixed(0).padStart(7)} ${type} ${what}\n`;
+    .map(({ event, at, kind }) => {
+      const what = event.activityTaskScheduledEventAttributes?.activityType?.name ?? event.markerRecordedEventAttributes?.markerName ?? '';
+      return `${(at - start).toFixed(0).padStart(7)} ${kind.replace('EventAttributes', '')} ${what}\n`;
     })
     .join('');
 }
@@ -487,15 +500,11 @@ async function timeline(temporal: Client, workflowId: string): Promise<string> {
  * completion not yet answered by the next workflow task).
  */
 async function historyPhases(temporal: Client, workflowId: string, requestedAt: number) {
-  const events = (await temporal.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
-  const ms = (e: (typeof events)[number]) => Number(e.eventTime?.seconds ?? 0) * 1000 + (e.eventTime?.nanos ?? 0) / 1e6;
-  const kind = (e: (typeof events)[number]) => Object.keys(e).find((key) => key.endsWith('EventAttributes')) ?? '';
+  const events = await historyOf(temporal, workflowId);
   let inWorkflowTasks = 0;
   let queued = 0;
   let last: { kind: string; at: number } | null = null;
-  for (const e of events) {
-    const k = kind(e);
-    const at = ms(e);
+  for (const { kind: k, at } of events) {
     if (k === 'workflowTaskCompletedEventAttributes' && last?.kind === 'workflowTaskStartedEventAttributes') inWorkflowTasks += at - last.at;
     if (k === 'workflowTaskStartedEventAttributes' || k === 'activityTaskStartedEventAttributes') {
       if (last && (last.kind.endsWith('ScheduledEventAttributes') || last.kind === 'activityTaskCompletedEventAttributes')) queued += at - last.at;
@@ -503,7 +512,7 @@ async function historyPhases(temporal: Client, workflowId: string, requestedAt: 
     if (k === 'workflowTaskScheduledEventAttributes' && last?.kind === 'activityTaskCompletedEventAttributes') queued += at - last.at;
     last = { kind: k, at };
   }
-  return { toStart: events[0] ? ms(events[0]) - requestedAt : NaN, inWorkflowTasks, queued };
+  return { toStart: events[0] ? events[0].at - requestedAt : NaN, inWorkflowTasks, queued };
 }
 
 /** The total length of the union of time intervals. */

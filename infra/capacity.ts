@@ -111,12 +111,8 @@ export async function reserveCapacity(
     throw new AppError('UNAVAILABLE', 'the capacity of the vSphere system is not known yet; try again after the inventory sync');
   }
   // What was available to this request: the summary already counts the request itself.
-  const without = (figures: ResourceFigures, requested: number) => {
-    const used = figures.used - requested;
-    return { total: figures.total, used, available: Math.max(0, figures.total - used) };
-  };
-  const cpu = without(summary.cpuCores, request.cpu);
-  const ram = without(summary.ramGb, request.ramGb);
+  const cpu = figures(summary.cpuCores.total, summary.cpuCores.used - request.cpu);
+  const ram = figures(summary.ramGb.total, summary.ramGb.used - request.ramGb);
   const problems: FieldProblem[] = [];
   if (request.cpu > cpu.available) problems.push({ field: `${prefix}.cpu`, message: describe(request.cpu, 'CPU cores', cpu) });
   if (request.ramGb > ram.available) problems.push({ field: `${prefix}.ramGb`, message: describe(request.ramGb, 'GB of RAM', ram) });
