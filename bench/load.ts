@@ -36,6 +36,12 @@ export interface LoadOptions {
 /** Runs `send` under load; every call must resolve (a rejection aborts the benchmark). */
 export async function load(send: () => Promise<void>, options: LoadOptions): Promise<Figures> {
   for (let i = 0; i < options.warmup; i++) await send();
+  const { latencies, elapsedMs } = await timed(send, options);
+  return figures(latencies, elapsedMs);
+}
+
+/** `options.requests` calls of `send` (or fewer, at `options.maxMs`) over `options.concurrency` lanes. */
+async function timed(send: () => Promise<void>, options: LoadOptions): Promise<{ latencies: number[]; elapsedMs: number }> {
   const latencies: number[] = [];
   const started = performance.now();
   let issued = 0;
@@ -48,7 +54,32 @@ export async function load(send: () => Promise<void>, options: LoadOptions): Pro
     }
   };
   await Promise.all(Array.from({ length: options.concurrency }, lane));
-  return figures(latencies, performance.now() - started);
+  return { latencies, elapsedMs: performance.now() - started };
+}
+
+/**
+ * Runs each of `sends` under the same load, in alternating rounds (a, b, c, a, b, c, ...), and
+ * returns each one's figures over all its rounds. A baseline measured in one block and the
+ * benchmark in the next meet different machines when the machine's speed drifts (on this shared
+ * 2-core machine the SQL floor moved between 3 and 8 ms from run to run); alternating every
+ * `requests / rounds` requests gives both the same drift. Fewer rounds when a round would give
+ * each lane under 5 requests: a round's throughput counts its ramp-down, when lanes run out.
+ */
+export async function interleaved<K extends string>(sends: Record<K, () => Promise<void>>, options: LoadOptions, maxRounds = 4): Promise<Record<K, Figures>> {
+  const names = Object.keys(sends) as K[];
+  const rounds = Math.max(1, Math.min(maxRounds, Math.floor(options.requests / (options.concurrency * 5))));
+  for (const name of names) for (let i = 0; i < options.warmup; i++) await sends[name]();
+  const runs = new Map<K, Array<{ latencies: number[]; elapsedMs: number }>>(names.map((name) => [name, []]));
+  const each = { ...options, warmup: 0, requests: Math.max(1, Math.ceil(options.requests / rounds)), maxMs: options.maxMs / rounds };
+  for (let round = 0; round < rounds; round++) {
+    for (const name of names) runs.get(name)!.push(await timed(sends[name], each));
+  }
+  return Object.fromEntries(
+    names.map((name) => {
+      const parts = runs.get(name)!;
+      return [name, figures(parts.flatMap((part) => part.latencies), parts.reduce((sum, part) => sum + part.elapsedMs, 0))];
+    }),
+  ) as Record<K, Figures>;
 }
 
 const agent = new Agent({ connections: 64, pipelining: 1, keepAliveTimeout: 30_000 });

@@ -16,7 +16,6 @@ import pg from 'pg';
 import { WebSocket } from 'ws';
 import { loadApiExposure } from '../infra/config.js';
 import { notify } from '../infra/eventBus.js';
-import { recordCapacity } from '../infra/capacity.js';
 import { generatePassword } from '../infra/secrets.js';
 import { openServices, cleanupStack } from '../infra/services.js';
 import { seedDemo } from '../prisma/seed.js';
@@ -26,11 +25,10 @@ import { startApiServer } from '../server/app.js';
 import { coalesceWrites } from '../server/yoga.js';
 import type { AppServices } from '../server/context.js';
 import { ensureSearchAttributes } from '../workflows/namespace.js';
-import { VSphereClient } from '../workflows/vsphere/index.js';
 import { connectToVcsim, startVcsim } from '../workflows/vsphere/testing/vcsim.js';
 import { serveHello, serveRawFanOut, serveSqlPage, PAGE_SQL } from './baselines.js';
 import { clearClones, insertClones, writeReferences, type References } from './data.js';
-import { closeLoad, figures, load, poster, type Figures, type LoadOptions } from './load.js';
+import { closeLoad, figures, interleaved, load, poster, type LoadOptions } from './load.js';
 import { PAGE_QUERY, ONE_ROW_QUERY, ME_QUERY, COUNT_QUERY, CREATE_CLONE, LOGIN } from './queries.js';
 import { cpuWindow } from './cpu.js';
 import { profiled, profiling } from './profile.js';
@@ -153,8 +151,8 @@ async function main() {
           if (!runs('page')) continue;
           const plan = await explainTop(admin, PAGE_SQL.replace('$1', '50'));
           for (const c of [1, 10]) {
-            const base = await load(sqlPageSend, at(c, PLAN.page));
-            const mine = await profiled(logDir, `page-${size}-${state}-c${c}`, () => load(enclavePage, at(c, PLAN.page)));
+            // With --profile the profile holds the baseline's rounds too (its own code paths).
+            const { base, mine } = await profiled(logDir, `page-${size}-${state}-c${c}`, () => interleaved({ base: sqlPageSend, mine: enclavePage }, at(c, PLAN.page)));
             report.page(size, state, c, mine, base, c === 1 ? await perRequest(enclavePage) : undefined);
             log(`page ${size} ${state} c=${c}: enclave p50 ${mine.p50.toFixed(1)} ms, sql p50 ${base.p50.toFixed(1)} ms`);
           }
@@ -189,9 +187,16 @@ async function main() {
     await stage(report, 'overhead', async () => {
       const helloPost = poster(hello.url);
       for (const c of [1, 10]) {
-        const base = await profiled(logDir, `overhead-hello-c${c}`, () => load(async () => void (await helloPost({ query: '{ hello }' })), at(c, PLAN.overhead)));
-        const oneRow = await profiled(logDir, `overhead-one-row-c${c}`, () => load(async () => void (await gql({ query: ONE_ROW_QUERY })), at(c, PLAN.overhead)));
-        const me = await profiled(logDir, `overhead-me-c${c}`, () => load(async () => void (await gql({ query: ME_QUERY })), at(c, PLAN.overhead)));
+        const { base, oneRow, me } = await profiled(logDir, `overhead-c${c}`, () =>
+          interleaved(
+            {
+              base: async () => void (await helloPost({ query: '{ hello }' })),
+              oneRow: async () => void (await gql({ query: ONE_ROW_QUERY })),
+              me: async () => void (await gql({ query: ME_QUERY })),
+            },
+            at(c, PLAN.overhead),
+          ),
+        );
         report.overhead(c, base, oneRow, me);
         log(`overhead c=${c}: hello ${base.p50.toFixed(2)}, one row ${oneRow.p50.toFixed(2)}, me ${me.p50.toFixed(2)} ms`);
       }
@@ -544,8 +549,7 @@ async function runPeer(report: Report, databaseUrl: string, enclavePage: () => P
     const { PEER_PAGE_QUERY } = await import('./peer.js');
     const post = poster(peer.url);
     for (const c of [1, 10]) {
-      const theirs = await load(async () => void (await post({ query: PEER_PAGE_QUERY })), at(c, PLAN.peer));
-      const mine = await load(enclavePage, at(c, PLAN.peer));
+      const { theirs, mine } = await interleaved({ theirs: async () => void (await post({ query: PEER_PAGE_QUERY })), mine: enclavePage }, at(c, PLAN.peer));
       report.peer(size, c, mine, theirs);
       log(`peer c=${c}: enclave ${mine.rps.toFixed(0)} req/s, postgraphile ${theirs.rps.toFixed(0)} req/s`);
     }
@@ -554,8 +558,6 @@ async function runPeer(report: Report, databaseUrl: string, enclavePage: () => P
   }
 }
 
-void VSphereClient;
-void recordCapacity;
 main().then(
   () => process.exit(0),
   (error) => {
@@ -564,4 +566,3 @@ main().then(
   },
 );
 
-export type { Figures };

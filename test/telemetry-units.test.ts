@@ -2,12 +2,13 @@
 // description metrics are labelled with, and the dev stack's banner naming where metrics are.
 import { Writable } from 'node:stream';
 import { parse } from 'graphql';
-import { describe, expect, it } from 'vitest';
-import { createLogger, loadLoggerSettings, withLogContext } from '../infra/logger.js';
+import { describe, expect, it, vi } from 'vitest';
+import { configureLogger, createLogger, loadLoggerSettings, logger as processLogger, withLogContext } from '../infra/logger.js';
 import { devStackBanner } from '../scripts/lib/banner.js';
 import { describeOperation } from '../server/observability.js';
+import { yogaLogger } from '../server/yoga.js';
 
-function capture() {
+function capture(level = 'debug') {
   const lines: string[] = [];
   const stream = new Writable({
     write(chunk, _encoding, done) {
@@ -15,7 +16,7 @@ function capture() {
       done();
     },
   });
-  return { lines, logger: createLogger('unit', { level: 'debug', format: 'json' }, stream) };
+  return { lines, stream, logger: createLogger('unit', { level, format: 'json' }, stream) };
 }
 
 describe('logger', () => {
@@ -43,6 +44,34 @@ describe('logger', () => {
     expect(() => loadLoggerSettings({ LOG_FORMAT: 'xml' })).toThrow(/LOG_FORMAT must be json or pretty/);
     expect(() => loadLoggerSettings({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL must be one of/);
     expect(loadLoggerSettings({})).toEqual({ level: 'info', format: 'json' });
+  });
+});
+
+describe("yoga's log lines", () => {
+  it('go through the process logger as component graphql; a line below its level is dropped at once, and one child logger serves every line', () => {
+    // This file's process logger (each test file runs in its own process).
+    const quiet = capture('info');
+    configureLogger('unit', { level: 'info', format: 'json' }, quiet.stream);
+    const child = vi.spyOn(processLogger, 'child');
+    const yoga = yogaLogger();
+    yoga.debug('Processing GraphQL Parameters');
+    yoga.debug('Processing GraphQL Parameters done.');
+    expect(quiet.lines).toEqual([]);
+    expect(child).not.toHaveBeenCalled();
+    yoga.warn('first');
+    yoga.error(new Error('second'));
+    expect(child).toHaveBeenCalledTimes(1);
+    expect(quiet.lines.map((line) => JSON.parse(line))).toMatchObject([
+      { level: 'warn', service: 'unit', component: 'graphql', msg: 'first' },
+      { level: 'error', service: 'unit', component: 'graphql', msg: 'second' },
+    ]);
+
+    // A logger configured afterwards is the one written to, at its own level.
+    const verbose = capture('debug');
+    configureLogger('unit-2', { level: 'debug', format: 'json' }, verbose.stream);
+    yoga.debug('after');
+    expect(verbose.lines.map((line) => JSON.parse(line))).toMatchObject([{ level: 'debug', service: 'unit-2', component: 'graphql', msg: 'after' }]);
+    expect(quiet.lines).toHaveLength(2);
   });
 });
 
