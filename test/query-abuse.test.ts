@@ -68,4 +68,32 @@ describe('request bodies', () => {
     const small = await gql(harness.api.url, '{ me { username } }', { padding: 'x'.repeat(1000) }, token);
     expect(small.data).toEqual({ me: { username: 'developer' } });
   });
+
+  // A body sent in chunks has no Content-Length to check first: it is counted as it is read.
+  const chunked = (text: string, pieces: number) => {
+    const bytes = new TextEncoder().encode(text);
+    const size = Math.ceil(bytes.byteLength / pieces);
+    return fetch(harness.api.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: new ReadableStream<Uint8Array>({
+        start(controller) {
+          for (let at = 0; at < bytes.byteLength; at += size) controller.enqueue(bytes.subarray(at, at + size));
+          controller.close();
+        },
+      }),
+      duplex: 'half',
+    } as RequestInit);
+  };
+
+  it(`sent in chunks (no Content-Length) are read up to ${MAX_REQUEST_BODY_BYTES} bytes, and refused with 413 past it`, async () => {
+    // A stream's length is unknown to fetch: it sends Transfer-Encoding: chunked, no Content-Length.
+    const body = (padding: string) => JSON.stringify({ query: '{ me { username } }', variables: { padding } });
+    const small = await chunked(body('x'.repeat(1000)), 4);
+    expect(await small.json()).toEqual({ data: { me: { username: 'developer' } } });
+
+    const large = await chunked(body('x'.repeat(MAX_REQUEST_BODY_BYTES)), 16);
+    expect(large.status).toBe(413);
+    expect(((await large.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]!.extensions.code).toBe('REQUEST_ENTITY_TOO_LARGE');
+  });
 });
