@@ -4,6 +4,7 @@ import SchemaBuilder from '@pothos/core';
 import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+import type { GraphQLScalarSerializer } from 'graphql';
 import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
 import { AppError } from '../domain/errors.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../domain/input.js';
@@ -78,10 +79,41 @@ const asValidation =
     }
   };
 builder.addScalarType('DateTime', DateTimeResolver, {
+  // Pothos types a scalar's serialized form as its resolvers' output (Date); on the wire it is the string.
+  serialize: serializeDateTime as unknown as GraphQLScalarSerializer<Date>,
   parseValue: asValidation(DateTimeResolver.parseValue.bind(DateTimeResolver)),
   parseLiteral: asValidation(DateTimeResolver.parseLiteral.bind(DateTimeResolver)),
 });
 builder.addScalarType('JSON', JSONResolver);
+
+/**
+ * The ISO string itself, not the Date graphql-scalars returns: JSON.stringify calls each Date's
+ * toJSON (about 2 µs a date), and the Clones page has 450 dates (issue 16).
+ */
+function serializeDateTime(value: unknown): string {
+  if (value instanceof Date) {
+    const text = isoDateTime(value);
+    if (text) return text;
+  }
+  const date = DateTimeResolver.serialize(value);
+  return date instanceof Date ? date.toISOString() : String(date);
+}
+
+const TWO_DIGITS = Array.from({ length: 100 }, (_, n) => String(n).padStart(2, '0'));
+const THREE_DIGITS = Array.from({ length: 1000 }, (_, n) => String(n).padStart(3, '0'));
+
+/**
+ * `date.toISOString()` for a valid date in the years 0000-9999, else null (the caller falls back
+ * to toISOString). Measured on Node 24: about 0.15 µs a date against toISOString's 0.7-1.2 µs.
+ */
+export function isoDateTime(date: Date): string | null {
+  const year = date.getUTCFullYear();
+  if (!(year >= 0 && year <= 9999)) return null;
+  return (
+    `${year >= 1000 ? year : String(year).padStart(4, '0')}-${TWO_DIGITS[date.getUTCMonth() + 1]}-${TWO_DIGITS[date.getUTCDate()]}` +
+    `T${TWO_DIGITS[date.getUTCHours()]}:${TWO_DIGITS[date.getUTCMinutes()]}:${TWO_DIGITS[date.getUTCSeconds()]}.${THREE_DIGITS[date.getUTCMilliseconds()]}Z`
+  );
+}
 
 builder.queryType({});
 builder.mutationType({});

@@ -36,8 +36,11 @@ interface Shared {
   json: string | null;
 }
 
-/** The results of one event, by audience; they go when the event does. */
-const resultsByEvent = new WeakMap<object, Map<string, Promise<Shared>>>();
+/**
+ * The results of one event, by audience; they go when the event does. A result replaces its
+ * promise once settled, so the subscribers after the first take it without waiting a microtask.
+ */
+const resultsByEvent = new WeakMap<object, Map<string, Promise<Shared> | Shared>>();
 
 /**
  * Sends one `next` message whose payload is the given JSON, straight to the subscriber's
@@ -73,12 +76,16 @@ async function sharedSubscribe(args: ExecutionArgs): Promise<AsyncIterableIterat
 }
 
 /** The event's result for `audience`: executed by the first subscriber to reach it, shared after. */
-function resultOf(event: unknown, audience: string | null, args: ExecutionArgs): Promise<Shared> {
+function resultOf(event: unknown, audience: string | null, args: ExecutionArgs): Promise<Shared> | Shared {
   if (audience === null || typeof event !== 'object' || event === null) return run(event, args);
   let results = resultsByEvent.get(event);
   if (!results) resultsByEvent.set(event, (results = new Map()));
   let shared = results.get(audience);
-  if (!shared) results.set(audience, (shared = run(event, args)));
+  if (!shared) {
+    const running = run(event, args);
+    results.set(audience, (shared = running));
+    running.then((settled) => results.set(audience, settled), () => {});
+  }
   return shared;
 }
 
@@ -137,7 +144,7 @@ function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
  */
 function eventResults(
   events: AsyncIterator<unknown>,
-  options: { resultOf: (event: unknown) => Promise<Shared>; mapError: (error: unknown) => GraphQLError; sendNext?: SendNext },
+  options: { resultOf: (event: unknown) => Promise<Shared> | Shared; mapError: (error: unknown) => GraphQLError; sendNext?: SendNext },
 ): AsyncIterableIterator<ExecutionResult> {
   const { resultOf, mapError, sendNext } = options;
   let ended = false;
@@ -156,7 +163,8 @@ function eventResults(
           throw mapError(error);
         }
         if (step.done || ended) return { value: undefined, done: true };
-        const shared = await resultOf(step.value);
+        let shared = resultOf(step.value);
+        if (shared instanceof Promise) shared = await shared;
         if (sendNext && shared.json !== null) {
           if (!ended) sendNext(shared.json);
           continue;

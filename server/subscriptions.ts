@@ -35,16 +35,22 @@ export function liveEvent<T>(message: T | SessionEnded): T {
  * receive the same event (the bus hands every listener the same message object) share one check,
  * so an event fanned out to N subscriptions of a session costs one query, not N. Each answer
  * comes from a query made after that event arrived, as when every subscriber asked for itself.
+ * Once the query has answered, the answer itself is handed out: a subscriber that arrives later
+ * does not wait a microtask for a settled promise (issue 16's fan-out to 10,000 subscribers).
  */
-const checksByEvent = new WeakMap<BusMessage, Map<string, Promise<boolean>>>();
+const checksByEvent = new WeakMap<BusMessage, Map<string, Promise<boolean> | boolean>>();
 
-function sessionCheckFor(message: BusMessage, ctx: GraphQLContext, user: AuthUser): Promise<boolean> {
+function sessionCheckFor(message: BusMessage, ctx: GraphQLContext, user: AuthUser): Promise<boolean> | boolean {
   let checks = checksByEvent.get(message);
   if (!checks) checksByEvent.set(message, (checks = new Map()));
   // The role is part of the answer (it must be the one the subscription started with).
   const key = `${user.sessionId}:${user.role}`;
   let check = checks.get(key);
-  if (!check) checks.set(key, (check = sessionStillValid(ctx.prisma, user)));
+  if (check === undefined) {
+    const asked = sessionStillValid(ctx.prisma, user);
+    checks.set(key, (check = asked));
+    asked.then((stands) => checks.get(key) === asked && checks.set(key, stands), () => {});
+  }
   return check;
 }
 
@@ -88,18 +94,22 @@ export function sessionFeed<T extends BusMessage>(
     next: async () => {
       for (;;) {
         if (finished) return { value: undefined, done: true };
-        const result = await messages.next().catch((error: unknown) => {
+        let result: IteratorResult<BusMessage>;
+        try {
+          result = await messages.next();
+        } catch (error) {
           // SSE has no close code: the stream ends with this error (graphql-ws closed with 4413 already).
           if (error instanceof SlowConsumerError) throw new AppError('UNAVAILABLE', error.message);
           throw error;
-        });
+        }
         if (expired) {
           await finish();
           return { value: ended(), done: false };
         }
         if (result.done) return { value: undefined, done: true };
         const message = result.value;
-        const stands = message.topic !== 'session.ended' && (await sessionCheckFor(message, ctx, user));
+        let stands = message.topic !== 'session.ended' && sessionCheckFor(message, ctx, user);
+        if (typeof stands !== 'boolean') stands = await stands;
         if (!stands || expired) {
           await finish();
           return { value: ended(), done: false };

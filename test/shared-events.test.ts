@@ -115,6 +115,21 @@ describe('events shared within an audience', () => {
     expect(listening()).toBe(0);
   });
 
+  it('gives a subscriber that reaches the event after its result settled that same result, not a new execution', async () => {
+    const { subscribe, emit, calls, listening } = setup();
+    const [early, late] = await Promise.all(['a', 'b'].map((id) => subscribe(VALUE, { id, role: 'OPERATOR' })));
+    const first = early!.next();
+    await eventually(async () => listening() === 2, { what: 'two feeds' });
+    emit({ n: 5 });
+    const settled = await first;
+    // The late subscriber's feed held the event meanwhile; it asks for it only now.
+    const second = await late!.next();
+    expect(second.value).toBe(settled.value);
+    expect(settled.value).toEqual({ data: { tick: { value: '5:OPERATOR' } } });
+    expect(calls.value).toBe(1);
+    await Promise.all([early!.return!(), late!.return!()]);
+  });
+
   it('executes it again for another role, other variables, and a selection that depends on who asks', async () => {
     const { subscribe, emit, calls, listening } = setup();
     const feeds = await Promise.all([
