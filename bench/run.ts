@@ -84,7 +84,10 @@ async function main() {
     const tag = `${process.pid}_${randomBytes(2).toString('hex')}`;
     const listUrl = dbUrl(`enclave_bench_list_${tag}`);
     const opsUrl = dbUrl(`enclave_bench_ops_${tag}`);
-    for (const url of [listUrl, opsUrl]) {
+    // The filters' small table: its own database and API, so the small and the large figure of
+    // each filter are measured in alternating rounds (like the page and its baseline).
+    const smallUrl = dbUrl(`enclave_bench_small_${tag}`);
+    for (const url of [listUrl, opsUrl, ...(runs('filters') ? [smallUrl] : [])]) {
       await createDatabase(url);
       cleanups.push(() => dropDatabase(url));
       await migrateDeploy(url);
@@ -127,6 +130,28 @@ async function main() {
     const hello = await serveHello();
     cleanups.push(() => hello.close());
 
+    // The small table for the filters: the same references and clones as the list database at
+    // the smallest size, with current statistics, served by an API of its own.
+    let small: { gql: ReturnType<typeof poster>; refs: References } | undefined;
+    if (runs('filters')) {
+      const services = await openServices({ ...settings, databaseUrl: smallUrl }, { bus: true, temporalClient: true });
+      cleanups.push(() => services.close());
+      const smallPassword = generatePassword();
+      const smallRefs = await writeReferences(services.prisma, smallPassword);
+      const db = new pg.Client({ connectionString: smallUrl });
+      await db.connect();
+      try {
+        await insertClones(db, smallRefs, 1, PLAN.sizes[0]!);
+        await db.query('ANALYZE');
+      } finally {
+        await db.end();
+      }
+      const smallApi = await startApiServer({ prisma: services.prisma, temporal: services.temporal, bus: services.bus, settings }, { host: '127.0.0.1', port: 0 });
+      cleanups.push(() => smallApi.close());
+      const smallToken = (await poster(smallApi.url)({ query: LOGIN, variables: { username: 'admin', password: smallPassword } })).data.login.token as string;
+      small = { gql: poster(smallApi.url, { authorization: `Bearer ${smallToken}` }), refs: smallRefs };
+    }
+
     const perRequest = async (send: () => Promise<void>) => {
       const before = queries;
       for (let i = 0; i < 10; i++) await send();
@@ -138,7 +163,6 @@ async function main() {
     const enclavePage = async () => void (await gql({ query: PAGE_QUERY, variables: pageVars }));
     const sqlPageSend = async () => void (await sql({ first: 50 }));
     const largest = PLAN.sizes[PLAN.sizes.length - 1]!;
-    const small: Record<string, { p50: number; rows: number }> = {};
     if (runs('page') || runs('filters') || runs('count') || runs('peer')) {
       for (const size of PLAN.sizes) {
         await clearClones(admin);
@@ -158,18 +182,22 @@ async function main() {
           }
           report.note(`Baseline SQL plan at ${size} (${state} statistics): ${plan}`);
         }
-        // ---- 2. each filter, at the smallest and the largest size (current statistics) ----
-        if (runs('filters') && (size === PLAN.sizes[0] || size === largest)) {
-          // The rows each page holds: a filter that matches fewer than 50 rows at the small size
-          // returns a shorter page there, which is cheaper for that reason alone.
+        // ---- 2. each filter at the largest size, alternating with the small table (current statistics) ----
+        if (small && size === largest) {
+          const smallSize = PLAN.sizes[0]!;
+          const smallFilters = new Map(filters(small.refs, smallSize));
           for (const [name, filter] of [...filters(refs, size), ['(none)', undefined] as const]) {
-            const page = () => gql({ query: PAGE_QUERY, variables: { ...pageVars, filter } });
-            const f = await load(async () => void (await page()), at(1, PLAN.filter));
-            const rows: number = (await page()).data?.clones.edges.length ?? 0;
-            if (size === PLAN.sizes[0]) small[name] = { p50: f.p50, rows };
-            else report.filter(name, size, f, rows, small[name] ?? { p50: NaN, rows: 0 }, PLAN.sizes[0]!);
-            log(`filter ${name} at ${size}: p50 ${f.p50.toFixed(1)} ms, ${rows} rows`);
+            const pageOf = (post: typeof gql, f: Record<string, unknown> | undefined) => () => post({ query: PAGE_QUERY, variables: { ...pageVars, filter: f } });
+            const smallPage = pageOf(small.gql, smallFilters.get(name));
+            const largePage = pageOf(gql, filter);
+            const f = await interleaved({ small: async () => void (await smallPage()), large: async () => void (await largePage()) }, at(1, PLAN.filter));
+            // The rows each page holds: a filter that matches fewer than 50 rows at the small size
+            // returns a shorter page there, which is cheaper for that reason alone.
+            const rowsOf = async (page: () => Promise<any>): Promise<number> => (await page()).data?.clones.edges.length ?? 0;
+            report.filter(name, size, f.large, await rowsOf(largePage), { p50: f.small.p50, rows: await rowsOf(smallPage) }, smallSize);
+            log(`filter ${name}: p50 ${f.small.p50.toFixed(1)} ms at ${smallSize}, ${f.large.p50.toFixed(1)} ms at ${size}`);
           }
+          report.note(`The filters' ${smallSize.toLocaleString('en')}-clone figures come from a second database and API in the same process, measured in alternating rounds with the ${size.toLocaleString('en')}-clone ones.`);
         }
       }
       // ---- 3. totalCount at the largest size ----

@@ -114,6 +114,26 @@ describe('database tooling', () => {
     }
   });
 
+  it("keeps no pending list in the name filter's trigram index: a search never reads unmerged entries", async () => {
+    const db = new pg.Client({ connectionString: url });
+    await db.connect();
+    try {
+      const ids = async (table: string) => (await db.query(`SELECT id FROM "${table}" ORDER BY "createdAt", id`)).rows.map((row) => row.id as string);
+      const [imageIds, networkIds, configurationIds, users] = [await ids('VmImage'), await ids('Network'), await ids('Configuration'), await ids('User')];
+      await insertClones(db, { imageIds, networkIds, configurationIds, users: users.map((id) => ({ id, username: '', password: '' })), primaryIds: [] }, 5001, 5300);
+      await db.query(`UPDATE "Clone" SET status = 'STOPPED'`); // not HOT (status is indexed): new index entries
+      // The pages a merge would move out of the pending list: none, the entries went straight in.
+      expect((await db.query(`SELECT gin_clean_pending_list('"Clone_name_trgm_idx"'::regclass) AS merged`)).rows[0].merged).toBe('0');
+      const { rows } = await db.query(`SELECT reloptions FROM pg_class WHERE relname = 'Clone_name_trgm_idx'`);
+      expect(rows[0].reloptions).toContain('fastupdate=off');
+      const found = await db.query(`SELECT name FROM "Clone" WHERE name ILIKE '%clone-005277%'`);
+      expect(found.rows.map((row) => row.name)).toEqual(['bench-clone-005277']);
+      await db.query('TRUNCATE "Clone" CASCADE');
+    } finally {
+      await db.end();
+    }
+  });
+
   it('drops the database', async () => {
     await dropDatabase(url);
     expect(await databaseExists()).toBe(false);
