@@ -109,3 +109,14 @@ export function intRangeProblems(range: IntRange): { field: 'min' | 'max'; messa
 export function likeLiteral(value: string): string {
   return value.replace(/[\\%_]/g, (char) => `\\${char}`);
 }
+
+/**
+ * The name filters' "contains `text`, case-insensitive", as a Prisma string filter. A text of ASCII
+ * characters that are not letters (digits, `-`, `.`, space) has no case, and no character
+ * lowercases into one, so it matches the same rows case-sensitively: PostgreSQL's LIKE, which
+ * reads them about 2.5× faster than ILIKE (issue 16: a clone number searched at 100,000 clones
+ * scanned 2,200 names in 1.2 ms instead of 3.3 ms).
+ */
+export function containsText(text: string): { contains: string; mode?: 'insensitive' } {
+  return /^[^A-Za-z\u0080-\u{10FFFF}]*$/u.test(text) ? { contains: likeLiteral(text) } : { contains: likeLiteral(text), mode: 'insensitive' };
+}

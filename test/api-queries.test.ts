@@ -264,6 +264,9 @@ describe('the other lists', () => {
     expect(names(all)).toEqual(['clone-vm-00', 'clone-vm-01', 'clone-vm-02', 'clone-vm-03', 'clone-vm-04', 'primary-one', 'primary-three', 'primary-two']);
     expect(names(await list({ filter: { kind: 'PRIMARY' } }))).toEqual(['primary-one', 'primary-three', 'primary-two']);
     expect(names(await list({ filter: { name: 'VM-03' } }))).toEqual(['clone-vm-03']);
+    // Without letters the match is case-sensitive (LIKE), and finds the same rows.
+    expect(names(await list({ filter: { name: '-03' } }))).toEqual(['clone-vm-03']);
+    expect(names(await list({ filter: { name: '_' } }))).toEqual([]); // a literal underscore, not LIKE's wildcard
     expect(names(await list({ filter: { powerState: ['POWERED_OFF'] } }))).toEqual(['primary-two']);
     expect((await list({ filter: { online: true } })).totalCount).toBe(7);
     expect(names(await list({ orderBy: { field: 'CPU', direction: 'DESC' }, first: 3 })).sort()).toEqual(['primary-one', 'primary-three', 'primary-two']);

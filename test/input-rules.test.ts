@@ -1,7 +1,7 @@
 // The input layer's rules on their own: text, clone names, paging, cursors, literal LIKE patterns
 // and the argument path of GraphQL's coercion errors.
 import { describe, expect, it } from 'vitest';
-import { CLONE_NAME_RULE, cloneNameProblem, likeLiteral, MAX_PAGE_SIZE, MAX_STRING_LENGTH, pageProblems, textProblem } from '../domain/input.js';
+import { CLONE_NAME_RULE, cloneNameProblem, containsText, likeLiteral, MAX_PAGE_SIZE, MAX_STRING_LENGTH, pageProblems, textProblem } from '../domain/input.js';
 import { coercionField } from '../server/errors.js';
 import { isConnectionCursor } from '../server/schema/input.js';
 
@@ -55,6 +55,15 @@ describe('literal LIKE patterns', () => {
   it('escapes the wildcards and the escape character', () => {
     expect(likeLiteral('100%_done\\')).toBe('100\\%\\_done\\\\');
     expect(likeLiteral('plain')).toBe('plain');
+  });
+
+  it('match case-insensitively, except a text without letters, which has no case', () => {
+    expect(containsText('VM-03')).toEqual({ contains: 'VM-03', mode: 'insensitive' });
+    expect(containsText('-03')).toEqual({ contains: '-03' });
+    expect(containsText('1.2 3_4%')).toEqual({ contains: '1.2 3\\_4\\%' });
+    // Outside ASCII a caseless-looking character may come from lowercasing another (İ → i̇).
+    expect(containsText('\u0307')).toEqual({ contains: '\u0307', mode: 'insensitive' });
+    expect(containsText('ß')).toEqual({ contains: 'ß', mode: 'insensitive' });
   });
 });
 

@@ -3,7 +3,7 @@ import type { BusMessage } from '../../infra/eventBus.js';
 import { CloneStatus as PrismaCloneStatus, type Prisma } from '../../prisma/client.js';
 import { builder } from '../builder.js';
 import { notFound } from '../../domain/errors.js';
-import { CLONE_NAME_RULE, likeLiteral } from '../../domain/input.js';
+import { CLONE_NAME_RULE, containsText } from '../../domain/input.js';
 import { decodeId } from '../ids.js';
 import { liveEvent, sessionFeed } from '../subscriptions.js';
 import { cloneCount, clonePage } from '../services/cloneList.js';
@@ -97,7 +97,7 @@ function cloneWhere(filter: typeof CloneFilter.$inferInput | null | undefined): 
   const primaryMachineId = optionalId(filter.primaryMachineId, 'Machine', 'filter.primaryMachineId');
   return {
     ...(filter.includeDeleted ? {} : { deletedAt: null }),
-    ...(filter.name ? { name: { contains: likeLiteral(filter.name), mode: 'insensitive' as const } } : {}),
+    ...(filter.name ? { name: containsText(filter.name) } : {}),
     ...(primaryMachineId ? { configuration: { primaryMachineId } } : {}),
     configurationId: optionalId(filter.configurationId, 'Configuration', 'filter.configurationId'),
     imageId: optionalId(filter.imageId, 'VmImage', 'filter.imageId'),

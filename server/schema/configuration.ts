@@ -1,6 +1,6 @@
 // Configurations: what of a primary is snapshotted, how often, and how long it is kept.
 import type { Prisma } from '../../prisma/client.js';
-import { likeLiteral } from '../../domain/input.js';
+import { containsText } from '../../domain/input.js';
 import { builder } from '../builder.js';
 import { decodeId } from '../ids.js';
 import { createConfiguration, updateConfiguration } from '../services/configurations.js';
@@ -55,7 +55,7 @@ const ConfigurationOrder = builder.inputType('ConfigurationOrder', {
 
 function configurationWhere(filter: typeof ConfigurationFilter.$inferInput | null | undefined): Prisma.ConfigurationWhereInput {
   return {
-    ...(filter?.name ? { name: { contains: likeLiteral(filter.name), mode: 'insensitive' as const } } : {}),
+    ...(filter?.name ? { name: containsText(filter.name) } : {}),
     primaryMachineId: optionalId(filter?.primaryMachineId, 'Machine', 'filter.primaryMachineId'),
     applicationId: optionalId(filter?.applicationId, 'Application', 'filter.applicationId'),
   };

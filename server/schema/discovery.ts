@@ -1,7 +1,7 @@
 // Onboarding a vCenter: the VMs and templates the inventory sync discovered, and the admin
 // mutations that register them as primary machines and application images, or retire those.
 import { type Prisma } from '../../prisma/client.js';
-import { likeLiteral } from '../../domain/input.js';
+import { containsText } from '../../domain/input.js';
 import { builder } from '../builder.js';
 import { decodeId } from '../ids.js';
 import { registerImage, registerPrimaryMachine, retireImage, retirePrimaryMachine } from '../services/inventory.js';
@@ -47,7 +47,7 @@ const DiscoveredVmFilter = builder.inputType('DiscoveredVmFilter', {
 function discoveredWhere(filter: typeof DiscoveredVmFilter.$inferInput | null | undefined): Prisma.DiscoveredVmWhereInput {
   return {
     ...(filter?.includeGone ? {} : { goneAt: null }),
-    ...(filter?.name ? { name: { contains: likeLiteral(filter.name), mode: 'insensitive' as const } } : {}),
+    ...(filter?.name ? { name: containsText(filter.name) } : {}),
     ...(typeof filter?.isTemplate === 'boolean' ? { isTemplate: filter.isTemplate } : {}),
     ...(filter?.managed === true ? { OR: [{ machineId: { not: null } }, { imageId: { not: null } }] } : {}),
     ...(filter?.managed === false ? { machineId: null, imageId: null } : {}),

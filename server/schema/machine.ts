@@ -1,6 +1,6 @@
 // Machines: primaries (P badge) and clone VMs (C badge), as known from vSphere.
 import { MachineKind as PrismaMachineKind, PowerState as PrismaPowerState, type Prisma } from '../../prisma/client.js';
-import { likeLiteral } from '../../domain/input.js';
+import { containsText } from '../../domain/input.js';
 import { builder } from '../builder.js';
 import { direction, OrderDirection, type Direction } from './common.js';
 
@@ -46,7 +46,7 @@ const MachineFilter = builder.inputType('MachineFilter', {
 function machineWhere(filter: typeof MachineFilter.$inferInput | null | undefined): Prisma.MachineWhereInput {
   return {
     ...(filter?.includeRemoved ? {} : { removedAt: null, retiredAt: null }),
-    ...(filter?.name ? { name: { contains: likeLiteral(filter.name), mode: 'insensitive' as const } } : {}),
+    ...(filter?.name ? { name: containsText(filter.name) } : {}),
     ...(filter?.kind ? { kind: filter.kind } : {}),
     ...(filter?.powerState?.length ? { powerState: { in: filter.powerState } } : {}),
     ...(typeof filter?.online === 'boolean' ? { online: filter.online } : {}),
