@@ -2,6 +2,7 @@
 // the same run, against the targets of issue 16. Reports; never fails on numbers.
 import { cpus, totalmem } from 'node:os';
 import { figures, type Figures } from './load.js';
+import type { PageParts, Part } from './parts.js';
 
 const ms = (v: number) => (Number.isFinite(v) ? (v < 10 ? v.toFixed(2) : v.toFixed(1)) : '–');
 const x = (v: number) => (Number.isFinite(v) ? `${v.toFixed(2)}×` : '–');
@@ -27,6 +28,15 @@ export class Report {
       '1. Clones page (50 rows, every column and relation, CREATED_AT DESC)',
       '| clones | statistics | connections | Enclave p50 / p99 (ms) | Enclave req/s | SQL baseline p50 / p99 (ms) | baseline req/s | p50 ratio | target ≤ 1.5× | SQL queries per request |',
       `| ${size.toLocaleString('en')} | ${state} | ${c} | ${ms(mine.p50)} / ${ms(mine.p99)} | ${mine.rps.toFixed(0)} | ${ms(base.p50)} / ${ms(base.p99)} | ${base.rps.toFixed(0)} | ${x(ratio)} | ${ok(ratio <= 1.5)} | ${queries ?? ''} |`,
+    );
+  }
+
+  pageParts(size: number, parts: PageParts) {
+    const cell = (part: Part) => `${ms(part.cpuMs)} / ${ms(part.wallMs)}`;
+    this.add(
+      "1b. Where the Clones page's time goes (current statistics; in the bench process without HTTP, blocks of requests alternating; CPU of the process / wall time per request, ms)",
+      "| clones | the SQL floor's query and its JSON | the page's Prisma calls and their JSON, without GraphQL | the whole page through Yoga | Prisma alone / floor, wall | page / floor, wall |",
+      `| ${size.toLocaleString('en')} | ${cell(parts.floor)} | ${cell(parts.prisma)} (${parts.calls.join(', ')}) | ${cell(parts.page)} | ${x(parts.prisma.wallMs / parts.floor.wallMs)} | ${x(parts.page.wallMs / parts.floor.wallMs)} |`,
     );
   }
 

@@ -29,6 +29,7 @@ import { connectToVcsim, startVcsim } from '../workflows/vsphere/testing/vcsim.j
 import { serveHello, serveRawFanOut, serveSqlPage, PAGE_SQL } from './baselines.js';
 import { clearClones, insertClones, writeReferences, type References } from './data.js';
 import { closeLoad, figures, interleaved, load, poster, type LoadOptions } from './load.js';
+import { pageParts } from './parts.js';
 import { PAGE_QUERY, ONE_ROW_QUERY, ME_QUERY, COUNT_QUERY, CREATE_CLONE, LOGIN } from './queries.js';
 import { cpuWindow } from './cpu.js';
 import { profiled, profiling } from './profile.js';
@@ -42,8 +43,8 @@ const runs = (name: string) => !only || only.includes(name);
 
 /** How much of each benchmark to run: the full run stays within 15 minutes on 2 cores, --quick within 90 s. */
 const PLAN = quick
-  ? { sizes: [1000, 5000], page: { requests: 30, maxMs: 800 }, filter: { requests: 15, maxMs: 400 }, overhead: { requests: 100, maxMs: 700 }, creates: 8, subscribers: [200], provision: 4, peer: { requests: 30, maxMs: 800 } }
-  : { sizes: [1000, 10_000, 100_000], page: { requests: 400, maxMs: 8000 }, filter: { requests: 150, maxMs: 4000 }, overhead: { requests: 2000, maxMs: 6000 }, creates: 60, subscribers: [1000, 10_000], provision: 50, peer: { requests: 400, maxMs: 8000 } };
+  ? { sizes: [1000, 5000], page: { requests: 30, maxMs: 800 }, filter: { requests: 15, maxMs: 400 }, overhead: { requests: 100, maxMs: 700 }, parts: { blocks: 2, perBlock: 5 }, creates: 8, subscribers: [200], provision: 4, peer: { requests: 30, maxMs: 800 } }
+  : { sizes: [1000, 10_000, 100_000], page: { requests: 400, maxMs: 8000 }, filter: { requests: 150, maxMs: 4000 }, overhead: { requests: 2000, maxMs: 6000 }, parts: { blocks: 8, perBlock: 25 }, creates: 60, subscribers: [1000, 10_000], provision: 50, peer: { requests: 400, maxMs: 8000 } };
 
 // Narrowed runs for comparing one change (not what CI or RESULTS.md use): --sizes=1000,100000 --requests=100.
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
@@ -181,6 +182,7 @@ async function main() {
             log(`page ${size} ${state} c=${c}: enclave p50 ${mine.p50.toFixed(1)} ms, sql p50 ${base.p50.toFixed(1)} ms`);
           }
           report.note(`Baseline SQL plan at ${size} (${state} statistics): ${plan}`);
+          if (state === 'current') report.pageParts(size, await pageParts(listApp, sqlPage.pool, token, PLAN.parts));
         }
         // ---- 2. each filter at the largest size, alternating with the small table (current statistics) ----
         if (small && size === largest) {
