@@ -49,7 +49,7 @@ function sessionCheckFor(message: BusMessage, ctx: GraphQLContext, user: AuthUse
   if (check === undefined) {
     const asked = sessionStillValid(ctx.prisma, user);
     checks.set(key, (check = asked));
-    asked.then((stands) => checks.get(key) === asked && checks.set(key, stands), () => {});
+    asked.then((stands) => checks.set(key, stands), () => {});
   }
   return check;
 }
