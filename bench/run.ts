@@ -24,6 +24,7 @@ import { ensureTool } from '../scripts/lib/tools.mjs';
 import { startApiServer } from '../server/app.js';
 import { coalesceWrites } from '../server/yoga.js';
 import type { AppServices } from '../server/context.js';
+import type { CreatePrismaOptions } from '../prisma/client.js';
 import { ensureSearchAttributes } from '../workflows/namespace.js';
 import { connectToVcsim, startVcsim } from '../workflows/vsphere/testing/vcsim.js';
 import { serveHello, serveRawFanOut, serveSqlPage, PAGE_SQL } from './baselines.js';
@@ -104,21 +105,25 @@ async function main() {
     const settings = { databaseUrl: listUrl, temporal, secretKey, exposure: loadApiExposure({ NODE_ENV: 'production' }) };
     log(`Temporal dev server at ${temporal.address}`);
 
+    /** A list database's API: its references written, the API started on it, an admin logged in. */
+    const listApi = async (databaseUrl: string, prisma?: CreatePrismaOptions) => {
+      const services = await openServices({ ...settings, databaseUrl }, { bus: true, temporalClient: true, ...(prisma ? { prisma } : {}) });
+      cleanups.push(() => services.close());
+      const password = generatePassword();
+      const refs = await writeReferences(services.prisma, password);
+      const app: AppServices = { prisma: services.prisma, temporal: services.temporal, bus: services.bus, settings };
+      const api = await startApiServer(app, { host: '127.0.0.1', port: 0 });
+      // Closed once its benchmarks are done, or by the cleanup when one failed (not twice).
+      let closed: Promise<void> | undefined;
+      const close = () => (closed ??= api.close());
+      cleanups.push(close);
+      const token = (await poster(api.url)({ query: LOGIN, variables: { username: 'admin', password } })).data.login.token as string;
+      return { app, api, refs, token, gql: poster(api.url, { authorization: `Bearer ${token}` }), close };
+    };
+
     // ---- list database: references, the API on it (its Prisma client counts queries) ----
     let queries = 0;
-    const list = await openServices(settings, { bus: true, temporalClient: true, prisma: { onQuery: () => void queries++ } });
-    cleanups.push(() => list.close());
-    const password = generatePassword();
-    const refs = await writeReferences(list.prisma, password);
-    const listApp: AppServices = { prisma: list.prisma, temporal: list.temporal, bus: list.bus, settings };
-    const api = await startApiServer(listApp, { host: '127.0.0.1', port: 0 });
-    // Closed once the list benchmarks are done, or by the cleanup when one failed (not twice).
-    let apiClosed: Promise<void> | undefined;
-    const closeApi = () => (apiClosed ??= api.close());
-    cleanups.push(closeApi);
-    const anon = poster(api.url);
-    const token = (await anon({ query: LOGIN, variables: { username: 'admin', password } })).data.login.token as string;
-    const gql = poster(api.url, { authorization: `Bearer ${token}` });
+    const { app: listApp, api, refs, token, gql, close: closeApi } = await listApi(listUrl, { onQuery: () => void queries++ });
     const admin = new pg.Client({ connectionString: listUrl });
     await admin.connect();
     cleanups.push(() => admin.end());
@@ -133,24 +138,17 @@ async function main() {
 
     // The small table for the filters: the same references and clones as the list database at
     // the smallest size, with current statistics, served by an API of its own.
-    let small: { gql: ReturnType<typeof poster>; refs: References } | undefined;
+    let small: Awaited<ReturnType<typeof listApi>> | undefined;
     if (runs('filters')) {
-      const services = await openServices({ ...settings, databaseUrl: smallUrl }, { bus: true, temporalClient: true });
-      cleanups.push(() => services.close());
-      const smallPassword = generatePassword();
-      const smallRefs = await writeReferences(services.prisma, smallPassword);
+      small = await listApi(smallUrl);
       const db = new pg.Client({ connectionString: smallUrl });
       await db.connect();
       try {
-        await insertClones(db, smallRefs, 1, PLAN.sizes[0]!);
+        await insertClones(db, small.refs, 1, PLAN.sizes[0]!);
         await db.query('ANALYZE');
       } finally {
         await db.end();
       }
-      const smallApi = await startApiServer({ prisma: services.prisma, temporal: services.temporal, bus: services.bus, settings }, { host: '127.0.0.1', port: 0 });
-      cleanups.push(() => smallApi.close());
-      const smallToken = (await poster(smallApi.url)({ query: LOGIN, variables: { username: 'admin', password: smallPassword } })).data.login.token as string;
-      small = { gql: poster(smallApi.url, { authorization: `Bearer ${smallToken}` }), refs: smallRefs };
     }
 
     const perRequest = async (send: () => Promise<void>) => {
@@ -188,14 +186,14 @@ async function main() {
         if (small && size === largest) {
           const smallSize = PLAN.sizes[0]!;
           const smallFilters = new Map(filters(small.refs, smallSize));
+          const pageOf = (post: typeof gql, filter: Record<string, unknown> | undefined) => () => post({ query: PAGE_QUERY, variables: { ...pageVars, filter } });
+          // The rows each page holds: a filter that matches fewer than 50 rows at the small size
+          // returns a shorter page there, which is cheaper for that reason alone.
+          const rowsOf = async (page: () => Promise<any>): Promise<number> => (await page()).data?.clones.edges.length ?? 0;
           for (const [name, filter] of [...filters(refs, size), ['(none)', undefined] as const]) {
-            const pageOf = (post: typeof gql, f: Record<string, unknown> | undefined) => () => post({ query: PAGE_QUERY, variables: { ...pageVars, filter: f } });
             const smallPage = pageOf(small.gql, smallFilters.get(name));
             const largePage = pageOf(gql, filter);
             const f = await interleaved({ small: async () => void (await smallPage()), large: async () => void (await largePage()) }, at(1, PLAN.filter));
-            // The rows each page holds: a filter that matches fewer than 50 rows at the small size
-            // returns a shorter page there, which is cheaper for that reason alone.
-            const rowsOf = async (page: () => Promise<any>): Promise<number> => (await page()).data?.clones.edges.length ?? 0;
             report.filter(name, size, f.large, await rowsOf(largePage), { p50: f.small.p50, rows: await rowsOf(smallPage) }, smallSize);
             log(`filter ${name}: p50 ${f.small.p50.toFixed(1)} ms at ${smallSize}, ${f.large.p50.toFixed(1)} ms at ${size}`);
           }

@@ -22,6 +22,7 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import type { GraphQLContext } from './context.js';
+import { EventAnswers } from './eventAnswers.js';
 
 /**
  * The extension that marks a type or field whose answer depends on who asks beyond their role
@@ -36,11 +37,8 @@ interface Shared {
   json: string | null;
 }
 
-/**
- * The results of one event, by audience; they go when the event does. A result replaces its
- * promise once settled, so the subscribers after the first take it without waiting a microtask.
- */
-const resultsByEvent = new WeakMap<object, Map<string, Promise<Shared> | Shared>>();
+/** The results of one event, by audience. */
+const results = new EventAnswers<Shared>();
 
 /**
  * Sends one `next` message whose payload is the given JSON, straight to the subscriber's
@@ -78,15 +76,7 @@ async function sharedSubscribe(args: ExecutionArgs): Promise<AsyncIterableIterat
 /** The event's result for `audience`: executed by the first subscriber to reach it, shared after. */
 function resultOf(event: unknown, audience: string | null, args: ExecutionArgs): Promise<Shared> | Shared {
   if (audience === null || typeof event !== 'object' || event === null) return run(event, args);
-  let results = resultsByEvent.get(event);
-  if (!results) resultsByEvent.set(event, (results = new Map()));
-  let shared = results.get(audience);
-  if (!shared) {
-    const running = run(event, args);
-    results.set(audience, (shared = running));
-    running.then((settled) => results.set(audience, settled), () => {});
-  }
-  return shared;
+  return results.get(event, audience, () => run(event, args));
 }
 
 async function run(event: unknown, args: ExecutionArgs): Promise<Shared> {

@@ -4,6 +4,7 @@
 import { AppError } from '../domain/errors.js';
 import { SlowConsumerError, type BusMessage } from '../infra/eventBus.js';
 import type { AuthUser, GraphQLContext } from './context.js';
+import { EventAnswers } from './eventAnswers.js';
 import { sessionStillValid } from './services/sessions.js';
 
 /** Open subscriptions one graphql-ws connection may hold (SSE carries one per request). */
@@ -35,23 +36,12 @@ export function liveEvent<T>(message: T | SessionEnded): T {
  * receive the same event (the bus hands every listener the same message object) share one check,
  * so an event fanned out to N subscriptions of a session costs one query, not N. Each answer
  * comes from a query made after that event arrived, as when every subscriber asked for itself.
- * Once the query has answered, the answer itself is handed out: a subscriber that arrives later
- * does not wait a microtask for a settled promise (issue 16's fan-out to 10,000 subscribers).
  */
-const checksByEvent = new WeakMap<BusMessage, Map<string, Promise<boolean> | boolean>>();
+const sessionChecks = new EventAnswers<boolean>();
 
 function sessionCheckFor(message: BusMessage, ctx: GraphQLContext, user: AuthUser): Promise<boolean> | boolean {
-  let checks = checksByEvent.get(message);
-  if (!checks) checksByEvent.set(message, (checks = new Map()));
   // The role is part of the answer (it must be the one the subscription started with).
-  const key = `${user.sessionId}:${user.role}`;
-  let check = checks.get(key);
-  if (check === undefined) {
-    const asked = sessionStillValid(ctx.prisma, user);
-    checks.set(key, (check = asked));
-    asked.then((stands) => checks.set(key, stands), () => {});
-  }
-  return check;
+  return sessionChecks.get(message, `${user.sessionId}:${user.role}`, () => sessionStillValid(ctx.prisma, user));
 }
 
 /**
@@ -109,7 +99,7 @@ export function sessionFeed<T extends BusMessage>(
         if (result.done) return { value: undefined, done: true };
         const message = result.value;
         let stands = message.topic !== 'session.ended' && sessionCheckFor(message, ctx, user);
-        if (typeof stands !== 'boolean') stands = await stands;
+        if (stands instanceof Promise) stands = await stands;
         if (!stands || expired) {
           await finish();
           return { value: ended(), done: false };
